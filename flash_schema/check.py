@@ -1,0 +1,120 @@
+"""Checking a config end to end: syntax, overlays and `--set`s, then the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flash_schema.diagnostics import Diagnostic, Severity
+from flash_schema.document import Document, Path, Span
+from flash_schema.overrides import Merged, Origin, OverrideError, apply_set, deep_merge
+from flash_schema.validate import DocumentLocator, Location, Target, span_for, validate_data
+
+SYNTAX_CODE = "toml-syntax"
+
+
+@dataclass
+class CheckResult:
+    """The verdict on one config file: its diagnostics and the documents they point into."""
+
+    path: str
+    document: Document
+    diagnostics: list[Diagnostic]
+    overlays: dict[str, Document] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        """False iff Flash 0.2.43 would reject the config."""
+        return not any(d.is_error for d in self.diagnostics)
+
+    def document_of(self, diagnostic: Diagnostic) -> Document | None:
+        """The document ``diagnostic.span`` points into (``None`` for a `--set` origin)."""
+        if diagnostic.origin is not None:
+            return None
+        if diagnostic.source is None:
+            return self.document
+        return self.overlays.get(diagnostic.source)
+
+
+def syntax_diagnostics(doc: Document, source: str | None = None) -> list[Diagnostic]:
+    """The document's TOML syntax problems as error diagnostics."""
+    return [
+        Diagnostic(SYNTAX_CODE, Severity.ERROR, (), p.span, p.message, p.hint, source=source)
+        for p in doc.syntax_errors
+    ]
+
+
+def check_document(doc: Document) -> list[Diagnostic]:
+    """Every problem of one document, on its own (what the language server shows)."""
+    out = syntax_diagnostics(doc)
+    schema = validate_data(doc.data, DocumentLocator(doc))
+    if doc.recovered:
+        # Content was blanked to recover: a "missing" key may just sit on a broken line.
+        schema = [d for d in schema if d.code != "missing-key"]
+    return _sorted(out + schema)
+
+
+def check_text(text: str) -> list[Diagnostic]:
+    """Shorthand: diagnostics of a config given as text."""
+    return check_document(Document.from_text(text))
+
+
+class _MergedLocator:
+    def __init__(self, base: Document, overlays: Sequence[tuple[str, Document]], merged: Merged) -> None:
+        self.base = base
+        self.overlays = overlays
+        self.merged = merged
+
+    def _origin(self, path: Path) -> Origin | None:
+        return self.merged.origin_of(path)
+
+    def locate(self, path: Path, target: Target) -> Location:
+        origin = self._origin(path)
+        if origin is None:
+            return Location(span_for(self.base, path, target))
+        if origin.kind == "overlay":
+            label, doc = self.overlays[origin.index]
+            return Location(span_for(doc, path, target), source=label)
+        return Location(Span(0, 0), origin=origin.label)
+
+    def document_for(self, path: Path) -> Document | None:
+        return self.base if self._origin(path) is None else None
+
+
+def check_config(
+    path: str,
+    doc: Document,
+    overlays: Sequence[tuple[str, Document]] = (),
+    sets: Sequence[str] = (),
+) -> CheckResult:
+    """Check ``doc`` as Flash would after merging ``overlays`` and applying ``sets`` in order."""
+    if not overlays and not sets:
+        return CheckResult(path, doc, check_document(doc))
+    diags = syntax_diagnostics(doc)
+    merged = Merged(_copy(doc.data))
+    for i, (label, odoc) in enumerate(overlays):
+        diags += syntax_diagnostics(odoc, source=label)
+        deep_merge(merged, odoc.data, Origin("overlay", i, label))
+    for i, item in enumerate(sets):
+        try:
+            apply_set(merged, item, i)
+        except OverrideError as exc:
+            diags.append(
+                Diagnostic("invalid-set", Severity.ERROR, (), Span(0, 0), str(exc),
+                           "write it as `--set table.key=value`", origin=f"--set {item}")
+            )
+    schema = validate_data(merged.data, _MergedLocator(doc, overlays, merged))
+    if doc.recovered or any(o.recovered for _, o in overlays):
+        schema = [d for d in schema if d.code != "missing-key"]
+    return CheckResult(path, doc, _sorted(diags + schema), dict(overlays))
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    import copy  # noqa: PLC0415 - only overlays need it
+
+    return copy.deepcopy(data)
+
+
+def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diags, key=lambda d: (d.origin or "", d.source or "", d.span.start, d.severity is not Severity.ERROR))

@@ -1,0 +1,155 @@
+"""The `flash-schema` command line: a thin click shell over the core."""
+
+from __future__ import annotations
+
+import os
+import sys
+import typing as t
+from dataclasses import dataclass
+
+import click
+
+from flash_schema import __version__
+
+Format = t.Literal["text", "json", "github"]
+Color = t.Literal["auto", "always", "never"]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Everything `flash-schema check` was asked to do (separate from click for testing)."""
+
+    files: tuple[str, ...]
+    overlays: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ()
+    output_format: Format = "text"
+    color: Color = "auto"
+    quiet: bool = False
+    strict: bool = False
+    stdin_filename: str | None = None
+
+
+def _use_color(choice: Color, stream: t.TextIO) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[int, str, str]:
+    """Run a check; returns (exit code, stdout text, stderr text). No printing here."""
+    from flash_schema.check import check_config  # noqa: PLC0415 - keep `--help` fast
+    from flash_schema.document import Document  # noqa: PLC0415
+    from flash_schema.files import InputError, read_config_bytes  # noqa: PLC0415
+    from flash_schema.reporting import render_github, render_json, render_text  # noqa: PLC0415
+
+    errors: list[str] = []
+    overlays = []
+    for overlay in options.overlays:
+        try:
+            overlays.append((overlay, Document.from_bytes(read_config_bytes(overlay))))
+        except InputError as exc:
+            return 2, "", f"flash-schema: error: overlay {exc}\n"
+    results = []
+    for name in options.files:
+        try:
+            if name == "-":
+                raw = (stdin or sys.stdin.buffer).read()
+                label = options.stdin_filename or "<stdin>"
+            else:
+                raw = read_config_bytes(name)
+                label = name
+        except InputError as exc:
+            errors.append(f"flash-schema: error: {exc}")
+            continue
+        results.append(check_config(label, Document.from_bytes(raw), overlays, options.sets))
+    if options.output_format == "json":
+        out = render_json(results, quiet=options.quiet)
+    elif options.output_format == "github":
+        out = render_github(results, quiet=options.quiet)
+    else:
+        out = render_text(results, color=_use_color(options.color, sys.stdout), quiet=options.quiet)
+    err = "".join(e + "\n" for e in errors)
+    if errors:
+        return 2, out, err
+    failed = any(not r.valid for r in results) or (
+        options.strict and any(r.diagnostics for r in results)
+    )
+    return (1 if failed else 0), out, err
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flash-schema")
+def main() -> None:
+    """Validate Flash (`flash train`) TOML configs against the canonical schema."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("-c", "--config", "overlays", multiple=True, metavar="OVERLAY.toml",
+              help="Deep-merge this TOML onto each file first, as `flash train --config` does (repeatable).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Override a value after the overlays, as `flash train --set` does (repeatable).")
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour text output (auto: only on a terminal, and never with NO_COLOR set).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--stdin-filename", metavar="NAME", help="Name to report for `-` (standard input).")
+def check(files: tuple[str, ...], overlays: tuple[str, ...], sets: tuple[str, ...], output_format: Format,
+          color: Color, quiet: bool, strict: bool, stdin_filename: str | None) -> None:
+    """Check Flash configs. Exit 0: Flash accepts them; 1: an error (or a warning with --strict);
+    2: a file could not be read."""
+    options = CheckOptions(files, overlays, sets, output_format, color, quiet, strict, stdin_filename)
+    code, out, err = run_check(options)
+    if out:
+        click.echo(out, nl=False)
+    if err:
+        click.echo(err, nl=False, err=True)
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--dialect", type=click.Choice(["draft-07", "2020-12"]), default="draft-07", show_default=True,
+              help="draft-07 is the canonical file as-is; 2020-12 is derived from it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
+def export(dialect: str, output: str | None) -> None:
+    """Print the canonical JSON Schema (or a derived dialect)."""
+    from flash_schema.export import export_schema  # noqa: PLC0415
+
+    text = export_schema(dialect)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("-o", "--output", default="docs/reference.md", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 with a diff if the file is out of date.")
+def docs(output: str, check_only: bool) -> None:
+    """Render the Markdown reference docs from the schema."""
+    from flash_schema.docs import write_or_check  # noqa: PLC0415
+
+    code, message = write_or_check(output, check_only=check_only)
+    if message:
+        click.echo(message, err=code != 0)
+    sys.exit(code)
+
+
+@main.command()
+def lsp() -> None:
+    """Start the language server on stdio."""
+    try:
+        from flash_schema_lsp.server import start  # noqa: PLC0415
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the language server needs its extras: pip install 'flash-schema[lsp]' ({exc})"
+        ) from None
+    start()

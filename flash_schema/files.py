@@ -1,0 +1,45 @@
+"""Reading config files safely: one clear error for anything that is not a readable file."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+#: Larger inputs are refused (exit 2): no real config comes near it, and it bounds memory.
+MAX_BYTES = 16 * 1024 * 1024
+
+
+class InputError(Exception):
+    """A file that cannot be read as a config (missing, a directory, a FIFO, too large...)."""
+
+
+def read_config_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at ``path``, or an `InputError` with a one-line reason."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        msg = f"{path}: no such file"
+        raise InputError(msg) from None
+    except OSError as exc:
+        msg = f"{path}: cannot read it ({exc.strerror or exc})"
+        raise InputError(msg) from None
+    if stat.S_ISDIR(st.st_mode):
+        msg = f"{path}: is a directory, not a TOML config"
+        raise InputError(msg)
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+        msg = f"{path}: is {kind}; pass a regular TOML file (or use `-` for standard input)"
+        raise InputError(msg)
+    if st.st_size > max_bytes:
+        msg = f"{path}: is {st.st_size / 1e6:.1f} MB, over the {max_bytes // (1024 * 1024)} MiB limit for a config"
+        raise InputError(msg)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        msg = f"{path}: cannot read it ({exc.strerror or exc})"
+        raise InputError(msg) from None
+    if len(data) > max_bytes:
+        msg = f"{path}: is over the {max_bytes // (1024 * 1024)} MiB limit for a config"
+        raise InputError(msg)
+    return data

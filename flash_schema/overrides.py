@@ -1,0 +1,114 @@
+"""Flash's `--config` overlays and `--set KEY=VALUE` overrides, with where each value came from."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flash_schema.document import Path
+
+
+class OverrideError(ValueError):
+    """A `--set` argument Flash itself rejects (its exact message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a merged value came from: an overlay file (by index) or a `--set` argument."""
+
+    kind: str  # "overlay" | "set"
+    index: int
+    label: str
+
+
+@dataclass
+class Merged:
+    """The config Flash would validate, and the origin of every overridden path."""
+
+    data: dict[str, Any]
+    origins: dict[Path, Origin] = field(default_factory=dict)
+
+    def origin_of(self, path: Path) -> Origin | None:
+        """The origin of the longest overridden prefix of ``path`` (``None``: the base file)."""
+        for n in range(len(path), 0, -1):
+            found = self.origins.get(path[:n])
+            if found is not None:
+                return found
+        return None
+
+
+def _forget_below(origins: dict[Path, Origin], path: Path) -> None:
+    for p in [p for p in origins if p[: len(path)] == path and len(p) > len(path)]:
+        del origins[p]
+
+
+def deep_merge(merged: Merged, extra: Mapping[str, Any], origin: Origin, base: Path = ()) -> None:
+    """Flash's ``_deep_merge``: tables merge recursively; anything else replaces (lists too)."""
+    target: Any = merged.data
+    for part in base:
+        target = target[part]
+    for key, value in extra.items():
+        path = (*base, key)
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            deep_merge(merged, value, origin, path)
+        else:
+            target[key] = copy.deepcopy(value)
+            _forget_below(merged.origins, path)
+            merged.origins[path] = origin
+
+
+def coerce_scalar(value: str) -> Any:
+    """Flash's value typing for `--set`: bool, then int(), then float(), else the string as-is."""
+    low = value.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def apply_set(merged: Merged, item: str, index: int) -> None:
+    """Apply one `--set KEY=VALUE` exactly as Flash 0.2.43 does (raises `OverrideError`)."""
+    if "=" not in item:
+        msg = f"--set must be key=value, got {item!r}"
+        raise OverrideError(msg)
+    key, value = item.split("=", 1)
+    parts = key.strip().split(".")
+    node: Any = merged.data
+    for depth, part in enumerate(parts[:-1]):
+        if part not in node:
+            merged.origins[tuple(parts[: depth + 1])] = Origin("set", index, f"--set {item}")
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            msg = f"--set path {key!r} traverses a non-table value"
+            raise OverrideError(msg)
+    leaf = parts[-1]
+    val = value.strip()
+    typed: Any
+    if parts[0] == "wandb":
+        typed = val
+    elif val.startswith("[") and val.endswith("]"):
+        typed = [coerce_scalar(x.strip()) for x in val[1:-1].strip().split(",") if x.strip()]
+    else:
+        typed = coerce_scalar(val)
+    node[leaf] = typed
+    path = tuple(parts)
+    _forget_below(merged.origins, path)
+    merged.origins[path] = Origin("set", index, f"--set {item}")
+
+
+def merge_all(base: Mapping[str, Any], overlays: Sequence[Mapping[str, Any]], overlay_labels: Sequence[str], sets: Sequence[str]) -> Merged:
+    """Base, then each overlay in order, then each `--set` in order (Flash's pipeline, steps 1-3)."""
+    merged = Merged(copy.deepcopy(dict(base)))
+    for i, (overlay, label) in enumerate(zip(overlays, overlay_labels, strict=True)):
+        deep_merge(merged, overlay, Origin("overlay", i, label))
+    for i, item in enumerate(sets):
+        apply_set(merged, item, i)
+    return merged

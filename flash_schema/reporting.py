@@ -1,0 +1,153 @@
+"""Reporters: render check results as text, JSON or GitHub annotations (strings only, no I/O)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flash_schema.check import CheckResult
+from flash_schema.diagnostics import Diagnostic, Severity
+from flash_schema.document import Document
+from flash_schema.secrets import redact
+
+_COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "hint": "\x1b[36m", "dim": "\x1b[2m", "bold": "\x1b[1m"}
+_RESET = "\x1b[0m"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A 1-based line:column range, columns in characters, end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+def position(doc: Document | None, diagnostic: Diagnostic) -> Position:
+    """Where ``diagnostic`` is, in 1-based line:column terms."""
+    if doc is None:
+        return Position(1, 1, 1, 1)
+    line, col = doc.position(diagnostic.span.start)
+    end_line, end_col = doc.position(diagnostic.span.end)
+    return Position(line + 1, col + 1, end_line + 1, end_col + 1)
+
+
+def _shown(result: CheckResult, quiet: bool) -> list[Diagnostic]:
+    return [d for d in result.diagnostics if d.is_error or not quiet]
+
+
+def _label(result: CheckResult, d: Diagnostic) -> str:
+    return d.source if d.source is not None else result.path
+
+
+def summary(results: Sequence[CheckResult]) -> dict[str, int]:
+    errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
+    warnings = sum(1 for r in results for d in r.diagnostics if not d.is_error)
+    return {
+        "files": len(results),
+        "valid": sum(1 for r in results if r.valid),
+        "invalid": sum(1 for r in results if not r.valid),
+        "errors": errors,
+        "warnings": warnings,
+    }
+
+
+def render_text(results: Sequence[CheckResult], *, color: bool = False, quiet: bool = False) -> str:
+    """Human output: one headline per problem, the source line with a caret, and the hint."""
+
+    def c(kind: str, text: str) -> str:
+        return f"{_COLORS[kind]}{text}{_RESET}" if color else text
+
+    lines: list[str] = []
+    for result in results:
+        for d in _shown(result, quiet):
+            doc = result.document_of(d)
+            pos = position(doc, d)
+            sev = c(d.severity.value, f"{d.severity.value}[{d.code}]")
+            if doc is None:
+                lines.append(f"{result.path}: {sev}: {c('bold', d.message)} (from `{redact(d.origin or '')}`)")
+            else:
+                lines.append(f"{_label(result, d)}:{pos.line}:{pos.column}: {sev}: {c('bold', d.message)}")
+                lines.extend(_snippet(doc, pos, c))
+            if d.hint:
+                lines.append(f"   = {c('hint', 'hint')}: {d.hint}")
+    s = summary(results)
+    if s["errors"] or s["warnings"]:
+        parts = [f"{s['errors']} error{'s' if s['errors'] != 1 else ''}"]
+        if not quiet:
+            parts.append(f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}")
+        verdict = f"{s['invalid']} of {s['files']} file{'s' if s['files'] != 1 else ''} rejected by Flash"
+        lines.append(f"{', '.join(parts)}; {verdict}" if s["errors"] else f"{', '.join(parts)}; all files valid")
+    elif not quiet:
+        lines.append(f"{s['files']} file{'s' if s['files'] != 1 else ''} valid")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _snippet(doc: Document, pos: Position, c: Any) -> list[str]:
+    if pos.line > doc.line_count:
+        return []
+    text = doc.line_text(pos.line - 1)
+    if len(text) > 200:
+        return []
+    shown = redact(text.replace("\t", " "))
+    if shown != text.replace("\t", " "):
+        return [f"{pos.line:>4} | {shown}"]  # never underline a redacted line: offsets moved
+    width = (pos.end_column if pos.end_line == pos.line else len(text) + 1) - pos.column
+    gutter = " " * 4
+    return [
+        f"{c('dim', f'{pos.line:>4} |')} {shown}",
+        f"{c('dim', gutter + ' |')} {' ' * (pos.column - 1)}{c('error', '^' * max(1, width))}",
+    ]
+
+
+def render_json(results: Sequence[CheckResult], *, quiet: bool = False) -> str:
+    """Machine output: ``{"files": [...], "summary": {...}}``, 1-based lines and columns."""
+    files = []
+    for result in results:
+        diags = []
+        for d in _shown(result, quiet):
+            pos = position(result.document_of(d), d)
+            diags.append(
+                {
+                    "severity": d.severity.value,
+                    "code": d.code,
+                    "message": d.message,
+                    "key": d.key,
+                    "line": pos.line,
+                    "column": pos.column,
+                    "end_line": pos.end_line,
+                    "end_column": pos.end_column,
+                    "hint": d.hint,
+                    "file": _label(result, d),
+                    "origin": redact(d.origin) if d.origin else None,
+                }
+            )
+        files.append({"path": result.path, "valid": result.valid, "diagnostics": diags})
+    return json.dumps({"files": files, "summary": summary(results)}, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def render_github(results: Sequence[CheckResult], *, quiet: bool = False) -> str:
+    """GitHub Actions workflow commands (``::error file=…,line=…::message``)."""
+    lines = []
+    for result in results:
+        for d in _shown(result, quiet):
+            pos = position(result.document_of(d), d)
+            level = "error" if d.severity is Severity.ERROR else "warning"
+            message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+            if d.origin:
+                message += f" (from `{redact(d.origin)}`)"
+            props = (
+                f"file={_gh_escape(_label(result, d), prop=True)},line={pos.line},col={pos.column},"
+                f"endLine={pos.end_line},endColumn={pos.end_column},"
+                f"title={_gh_escape('flash-schema ' + d.code, prop=True)}"
+            )
+            lines.append(f"::{level} {props}::{_gh_escape(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,327 @@
+"""The schema index: one walk of the canonical schema that the CLI, the LSP and the docs share."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+from referencing.jsonschema import DRAFT7
+
+from flash_schema import keywords as kw
+from flash_schema.document import Path
+
+Schema = Mapping[str, Any]
+ALGORITHMS = ("sft", "grpo")
+
+
+class SchemaLoadError(Exception):
+    """The packaged schema is missing or not valid JSON."""
+
+
+def _no_retrieval(uri: str) -> Resource[Any]:
+    # The schema is self-contained: nothing is ever fetched, whatever a document names.
+    raise NoSuchResource(ref=uri)
+
+
+def load_schema() -> dict[str, Any]:
+    """The canonical schema, as shipped inside the package."""
+    try:
+        text = resources.files("flash_schema").joinpath("data/flash.schema.json").read_text("utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError) as exc:  # pragma: no cover - a broken install
+        msg = f"cannot load the packaged Flash schema: {exc}"
+        raise SchemaLoadError(msg) from exc
+    if not isinstance(data, dict):  # pragma: no cover - a broken install
+        msg = "the packaged Flash schema is not a JSON object"
+        raise SchemaLoadError(msg)
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """One entry of the model catalog."""
+
+    id: str
+    params: str
+    max_lora_rank: int
+    max_model_len: int
+    default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """When a conditional block applies: ``algorithm`` is ``grpo``/``sft``, or ``model`` is an id."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """Everything the schema says about one key, conditional blocks included."""
+
+    path: Path
+    schema: Schema
+    title: str | None
+    description: str
+    types: tuple[str, ...]
+    enum: tuple[Any, ...] | None
+    enum_descriptions: tuple[str, ...] | None
+    default: Any
+    defaults_by_algorithm: dict[str, Any]
+    default_if_thinking: dict[str, Any]
+    applies_to: str | None
+    examples: tuple[Any, ...]
+    required: str | None  # "always", "sft", or None
+    is_table: bool
+    bounds: dict[str, Any]
+    caps_by_model: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.path[-1]) if self.path else ""
+
+    def default_for(self, algorithm: str, *, thinking: bool = False) -> Any:
+        """The default that applies under ``algorithm`` (and ``thinking``)."""
+        if thinking and algorithm in self.default_if_thinking:
+            return self.default_if_thinking[algorithm]
+        return self.defaults_by_algorithm.get(algorithm, self.default)
+
+
+class SchemaIndex:
+    """Lookups over the canonical schema by key path; built once per process."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.uri = str(schema.get("$id", "urn:flash-schema"))
+        resource = Resource.from_contents(schema, default_specification=DRAFT7)
+        self.registry: Registry[Any] = Registry(retrieve=_no_retrieval).with_resource(  # type: ignore[call-arg]
+            self.uri, resource
+        )
+        self._resolver = self.registry.resolver(base_uri=self.uri)
+        self.catalog = tuple(
+            Model(
+                id=m["id"],
+                params=m["params"],
+                max_lora_rank=m["max_lora_rank"],
+                max_model_len=m["max_model_len"],
+                default=bool(m.get("default")),
+            )
+            for m in schema.get(kw.CATALOG, [])
+        )
+        self.reserved_secrets = tuple(schema.get(kw.RESERVED_SECRETS, []))
+        self.flash_version = str(schema.get(kw.VERSION, ""))
+        self._conditionals = tuple(self._parse_conditionals())
+        self._info_cache: dict[Path, KeyInfo | None] = {}
+
+    # -- raw schema walking ------------------------------------------------------------------
+
+    def resolve(self, subschema: Any) -> Any:
+        """Follow ``$ref`` (local to the canonical schema) until a real subschema."""
+        seen = 0
+        while isinstance(subschema, Mapping) and "$ref" in subschema and seen < 16:
+            subschema = self._resolver.lookup(subschema["$ref"]).contents
+            seen += 1
+        return subschema
+
+    def subschema(self, path: Path, root: Any = None) -> Any:
+        """The unconditional subschema at ``path`` (``None`` when the path is not described)."""
+        node = self.resolve(self.schema if root is None else root)
+        for part in path:
+            if not isinstance(node, Mapping):
+                return None
+            if isinstance(part, int):
+                node = self.resolve(node.get("items"))
+                continue
+            props = node.get("properties", {})
+            node = self.resolve(props[part]) if part in props else None
+        return node
+
+    def _parse_conditionals(self) -> Iterator[tuple[Condition, Schema, Schema | None]]:
+        for block in self.schema.get("allOf", []):
+            cond = block.get("if", {}).get("properties", {})
+            if "algorithm" in cond:
+                yield Condition("algorithm", "grpo"), block.get("then", {}), None
+                yield Condition("algorithm", "sft"), block.get("else", {}), None
+            elif "model" in cond:
+                yield Condition("model", cond["model"]["const"]), block.get("then", {}), None
+
+    def conditional_subschemas(self, path: Path) -> list[tuple[Condition, Schema]]:
+        """The conditional (``if``/``then``/``else``) subschemas that also describe ``path``."""
+        out = []
+        for cond, branch, _ in self._conditionals:
+            sub = self.subschema(path, root=branch)
+            if isinstance(sub, Mapping):
+                out.append((cond, sub))
+        return out
+
+    # -- key information -----------------------------------------------------------------------
+
+    def info(self, path: Path) -> KeyInfo | None:
+        """What the schema says about ``path`` (``None`` when unknown)."""
+        if path in self._info_cache:
+            return self._info_cache[path]
+        result = self._build_info(path)
+        self._info_cache[path] = result
+        return result
+
+    def _build_info(self, path: Path) -> KeyInfo | None:
+        sub = self.subschema(path)
+        if not isinstance(sub, Mapping):
+            return None
+        types = _types(sub)
+        defaults: dict[str, Any] = {}
+        thinking: dict[str, Any] = {}
+        caps: dict[str, int] = {}
+        bounds = {k: sub[k] for k in _BOUNDS if k in sub}
+        required = None
+        parent = self.subschema(path[:-1]) if path else None
+        if isinstance(parent, Mapping) and path and path[-1] in parent.get("required", []):
+            required = "always"
+        for cond, csub in self.conditional_subschemas(path):
+            if cond.field == "algorithm":
+                if "default" in csub:
+                    defaults[cond.value] = csub["default"]
+                if kw.DEFAULT_IF_THINKING in csub:
+                    thinking[cond.value] = csub[kw.DEFAULT_IF_THINKING]
+                if "minimum" in csub and cond.value == "sft":
+                    bounds["minimum (sft)"] = csub["minimum"]
+            elif cond.field == "model" and "maximum" in csub and csub.get(kw.SEVERITY) != "warning":
+                caps[cond.value] = csub["maximum"]
+        for cond, branch, _ in self._conditionals:
+            if cond.field != "algorithm" or not path:
+                continue
+            cparent = self.subschema(path[:-1], root=branch)
+            if isinstance(cparent, Mapping) and path[-1] in cparent.get("required", []):
+                required = required or cond.value
+        if kw.DEFAULT_IF_THINKING in sub:
+            for alg in ALGORITHMS:
+                thinking.setdefault(alg, sub[kw.DEFAULT_IF_THINKING])
+        enum, enum_desc = _enum(sub)
+        return KeyInfo(
+            path=path,
+            schema=sub,
+            title=sub.get("title"),
+            description=sub.get("description", ""),
+            types=types,
+            enum=enum,
+            enum_descriptions=enum_desc,
+            default=sub.get("default"),
+            defaults_by_algorithm=defaults,
+            default_if_thinking=thinking,
+            applies_to=sub.get(kw.APPLIES_TO),
+            examples=tuple(sub.get("examples", ())),
+            required=required,
+            is_table="object" in types,
+            bounds=bounds,
+            caps_by_model=caps,
+        )
+
+    def child_keys(self, path: Path) -> list[str]:
+        """Known keys directly below the table at ``path`` (schema order)."""
+        sub = self.subschema(path)
+        if not isinstance(sub, Mapping):
+            return []
+        return list(sub.get("properties", {}))
+
+    def closed(self, path: Path) -> bool:
+        """True when the table at ``path`` allows only its listed keys."""
+        sub = self.subschema(path)
+        return isinstance(sub, Mapping) and sub.get("additionalProperties") is False
+
+    def table_paths(self) -> list[Path]:
+        """Every table a config can declare with a ``[header]``, in schema order."""
+        out: list[Path] = []
+
+        def walk(path: Path) -> None:
+            for key in self.child_keys(path):
+                info = self.info((*path, key))
+                if info and info.is_table and not _platform_managed(info):
+                    out.append((*path, key))
+                    walk((*path, key))
+
+        walk(())
+        return out
+
+    def all_key_paths(self) -> list[Path]:
+        """Every described key path (tables and leaves), depth first in schema order."""
+        out: list[Path] = []
+
+        def walk(path: Path) -> None:
+            for key in self.child_keys(path):
+                out.append((*path, key))
+                walk((*path, key))
+
+        walk(())
+        return out
+
+    def where_defined(self, name: str) -> list[Path]:
+        """Key paths whose last segment is ``name`` ("belongs in another table")."""
+        return [p for p in self.all_key_paths() if p[-1] == name]
+
+    def model(self, model_id: object) -> Model | None:
+        return next((m for m in self.catalog if m.id == model_id), None)
+
+    def lint_rules(self) -> list[tuple[str, str, str]]:
+        """Every coded rule in the schema: (code, severity, message template), sorted, unique."""
+        found: dict[str, tuple[str, str, str]] = {}
+
+        def walk(node: Any) -> None:
+            if isinstance(node, Mapping):
+                if kw.CODE in node:
+                    sev = node.get(kw.SEVERITY, "error")
+                    found.setdefault(node[kw.CODE], (node[kw.CODE], sev, node.get(kw.MESSAGE, "")))
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(self.schema)
+        return sorted(found.values())
+
+
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "pattern")
+
+
+def _types(sub: Schema) -> tuple[str, ...]:
+    t = sub.get("type")
+    if isinstance(t, str):
+        return (t,)
+    if isinstance(t, list):
+        return tuple(t)
+    if "enum" in sub:
+        return ("string",)
+    for part in sub.get("allOf", []):
+        inner = _types(part)
+        if inner:
+            return inner
+    return ()
+
+
+def _enum(sub: Schema) -> tuple[tuple[Any, ...] | None, tuple[str, ...] | None]:
+    if "enum" in sub:
+        return tuple(sub["enum"]), tuple(sub.get("enumDescriptions", ())) or None
+    for part in sub.get("allOf", []):
+        if "enum" in part:
+            return tuple(part["enum"]), tuple(part.get("enumDescriptions", ())) or None
+    return None, None
+
+
+def _platform_managed(info: KeyInfo) -> bool:
+    return any(
+        isinstance(p, Mapping) and p.get(kw.CODE) == "platform-managed-key"
+        for p in info.schema.get("allOf", [])
+    )
+
+
+@functools.cache
+def get_index() -> SchemaIndex:
+    """The process-wide schema index (the schema is immutable, so one is enough)."""
+    return SchemaIndex(load_schema())

@@ -1,0 +1,73 @@
+"""Recognise secret-looking values, and redact them from anything we show."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+# Well-known credential shapes. Each entry: (what it looks like, pattern).
+_KNOWN: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("an OpenAI-style API key", re.compile(r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}")),
+    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})")),
+    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{20,}")),
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{30,}")),
+    ("a Stripe key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
+    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
+    ("a W&B API key", re.compile(r"\b[0-9a-f]{40}\b")),
+)
+# A long run of token characters: a candidate for the entropy test.
+_TOKEN = re.compile(r"[A-Za-z0-9_+/=.-]{32,}")
+_MIN_ENTROPY = 3.5  # bits per character; English words and paths stay well below
+
+
+def _entropy(text: str) -> float:
+    counts = Counter(text)
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def _high_entropy(token: str) -> bool:
+    has_digit = any(c.isdigit() for c in token)
+    has_alpha = any(c.isalpha() for c in token)
+    # Paths and URLs are long but not secret; a token has no path separators every few chars.
+    looks_path = token.count("/") >= 2 or token.count(".") >= 3
+    return has_digit and has_alpha and not looks_path and _entropy(token) >= _MIN_ENTROPY
+
+
+def secret_kind(value: str) -> str | None:
+    """What a secret-looking ``value`` looks like ("a GitHub token"), or ``None``."""
+    for kind, pattern in _KNOWN:
+        if pattern.search(value):
+            return kind
+    for match in _TOKEN.finditer(value):
+        if _high_entropy(match.group()):
+            return "a long random token"
+    return None
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for _, p in _KNOWN for m in p.finditer(text)]
+    spans += [m.span() for m in _TOKEN.finditer(text) if _high_entropy(m.group())]
+    return sorted(spans)
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret-looking run replaced by ``****`` (keeping 3 leading chars)."""
+    spans = _spans(text)
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        out.append(text[pos:start])
+        out.append(text[start : min(start + 3, end)] + "****")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

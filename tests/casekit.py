@@ -1,0 +1,79 @@
+"""The data-driven cases: `tests/cases/<name>.toml` plus `<name>.expected`, shared by every surface.
+
+A case may start with a comment `# flash-schema-args: ARGS` giving `--config FILE` / `--set K=V`
+arguments (files relative to the cases folder). Files whose name starts with `_` are overlays, not
+cases. Set FLASH_SCHEMA_UPDATE_GOLDEN=1 to rewrite the `.expected` files after a reviewed change.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from flash_schema.check import CheckResult, check_config
+from flash_schema.document import Document
+from flash_schema.reporting import position
+
+CASES = Path(__file__).parent / "cases"
+UPDATE = os.environ.get("FLASH_SCHEMA_UPDATE_GOLDEN") == "1"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: Path
+    overlays: tuple[str, ...]
+    sets: tuple[str, ...]
+
+    @property
+    def expected_path(self) -> Path:
+        return self.path.with_suffix(".expected")
+
+    @property
+    def cli_args(self) -> list[str]:
+        args: list[str] = []
+        for o in self.overlays:
+            args += ["--config", str(CASES / o)]
+        for s in self.sets:
+            args += ["--set", s]
+        return args
+
+
+def load_cases() -> list[Case]:
+    out = []
+    for path in sorted(CASES.glob("*.toml")):
+        if path.name.startswith("_"):
+            continue
+        overlays: list[str] = []
+        sets: list[str] = []
+        first = path.read_text("utf-8", errors="replace").split("\n", 1)[0]
+        if first.startswith("# flash-schema-args:"):
+            words = shlex.split(first.split(":", 1)[1])
+            for flag, value in zip(words[::2], words[1::2], strict=False):
+                (overlays if flag == "--config" else sets).append(value)
+        out.append(Case(path.stem, path, tuple(overlays), tuple(sets)))
+    return out
+
+
+def run_core(case: Case) -> CheckResult:
+    overlays = [(str(CASES / o), Document.from_bytes((CASES / o).read_bytes())) for o in case.overlays]
+    return check_config(str(case.path), Document.from_bytes(case.path.read_bytes()), overlays, case.sets)
+
+
+def golden_lines(result: CheckResult) -> list[str]:
+    """One line per diagnostic: `where severity[code] key: message`."""
+    lines = []
+    for d in result.diagnostics:
+        doc = result.document_of(d)
+        if doc is None:
+            where = f"({d.origin})"
+        else:
+            p = position(doc, d)
+            prefix = f"{Path(d.source).name}:" if d.source else ""
+            where = f"{prefix}{p.line}:{p.column}-{p.end_line}:{p.end_column}"
+        hint = f"\n    hint: {d.hint}" if d.hint else ""
+        fix = f"\n    fix: {d.fix.title}" if d.fix else ""
+        lines.append(f"{where} {d.severity.value}[{d.code}] {d.key or '(root)'}: {d.message}{hint}{fix}")
+    return lines

@@ -114,7 +114,7 @@ def check(files: tuple[str, ...], overlays: tuple[str, ...], sets: tuple[str, ..
 @main.command()
 @click.option("--dialect", type=click.Choice(["draft-07", "2020-12"]), default="draft-07", show_default=True,
               help="draft-07 is the canonical file as-is; 2020-12 is derived from it.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
+@click.option("-o", "--output", type=click.Path(), help="Write to FILE instead of stdout.")
 def export(dialect: str, output: str | None) -> None:
     """Print the canonical JSON Schema (or a derived dialect)."""
     from flash_schema.export import export_schema  # noqa: PLC0415

@@ -35,6 +35,8 @@ def toml_literal(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(toml_literal(v) for v in value) + "]"
     if isinstance(value, dict):
+        if not value:
+            return "{}"
         return "{ " + ", ".join(f"{k} = {toml_literal(v)}" for k, v in value.items()) + " }"
     return repr(value) if isinstance(value, float) else str(value)
 

@@ -190,10 +190,10 @@ class _Context:
         self, error: ValidationError, path: Path, schema: Mapping[str, Any], target: Target, keyword: str
     ) -> Diagnostic:
         instance = error.instance if "propertyNames" not in error.absolute_schema_path else path[-1]
-        code = str(schema.get(kw.CODE) or _DEFAULT_CODES.get(keyword, "invalid-value"))
+        code = str(schema.get(kw.CODE) or DEFAULT_CODES.get(keyword, "invalid-value"))
         if keyword.startswith("x-flash-"):
             template = error.message
-            code = _CUSTOM_CODES.get(keyword, code)
+            code = CUSTOM_CODES.get(keyword, code)
         else:
             template = self._template(keyword, schema, instance, error)
         hint = schema.get(kw.HINT)
@@ -421,7 +421,7 @@ _ADD_SNIPPETS = {
     ("train",): "",
     ("train", "max_examples"): "max_examples = 1000",
 }
-_DEFAULT_CODES = {
+DEFAULT_CODES = {
     "type": "wrong-type",
     "minimum": "out-of-range",
     "maximum": "out-of-range",
@@ -435,7 +435,7 @@ _DEFAULT_CODES = {
     "additionalProperties": "unknown-key",
     "uniqueItems": "duplicate-entry",
 }
-_CUSTOM_CODES = {
+CUSTOM_CODES = {
     kw.FINITE: "not-finite",
     kw.FLOAT_EXACT: "integer-too-large",
     kw.ENVIRONMENT_ID: "invalid-environment-id",

@@ -1,0 +1,143 @@
+"""The pre-commit hook: `.pre-commit-hooks.yaml` as users reference it, run for real by pre-commit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flash_schema.check import check_text
+
+REPO = Path(__file__).resolve().parents[1]
+HOOK_ID = "flash-schema-check"
+
+GOOD = """model = "Qwen/Qwen3.5-4B"
+
+[environment]
+id = "your-org/your-env"
+
+[train]
+max_examples = 100
+"""
+BROKEN = GOOD + "lora_rank = 512\n"
+
+
+def _hooks() -> list[dict[str, Any]]:
+    yaml = pytest.importorskip("yaml")
+    data = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert isinstance(data, list)
+    return data
+
+
+def test_hook_definition() -> None:
+    """One hook, `flash-schema-check`: runs `flash-schema check` on TOML files, installed as a Python package."""
+    (hook,) = [h for h in _hooks() if h["id"] == HOOK_ID]
+    assert hook["entry"] == "flash-schema check"
+    assert hook["language"] == "python"
+    assert hook["types"] == ["toml"]
+    assert hook.get("pass_filenames", True) is True
+    assert hook["name"]
+    assert hook["description"]
+
+
+def test_hook_entry_is_a_console_script() -> None:
+    """The entry's executable is the console script the package declares."""
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+    (hook,) = [h for h in _hooks() if h["id"] == HOOK_ID]
+    assert hook["entry"].split()[0] in pyproject["project"]["scripts"]
+
+
+# -- end to end ----------------------------------------------------------------------------------------
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install -e '.[dev]'")
+    return found
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {
+        **_clean_env(),
+        "GIT_AUTHOR_NAME": "flash-schema tests",
+        "GIT_AUTHOR_EMAIL": "tests@flash-schema.invalid",
+        "GIT_COMMITTER_NAME": "flash-schema tests",
+        "GIT_COMMITTER_EMAIL": "tests@flash-schema.invalid",
+    }
+    proc = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def _clean_env() -> dict[str, str]:
+    """This environment minus what would point git or pre-commit at the outer repository."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+
+
+def _hook_repo(dest: Path) -> Path:
+    """A committed copy of this repository as it stands: tracked files plus new, not-ignored ones."""
+    listed = _git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for name in sorted({n for n in listed.split("\0") if n}):
+        src = REPO / name
+        if not src.exists() and not src.is_symlink():
+            continue  # deleted in the work tree
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            target.symlink_to(os.readlink(src))
+        else:
+            shutil.copy2(src, target)
+    _git(dest, "init", "-q")
+    _git(dest, "add", "-A")
+    _git(dest, "commit", "-q", "-m", "flash-schema under test")
+    return dest
+
+
+@pytest.mark.e2e
+def test_pre_commit_try_repo(tmp_path: Path) -> None:
+    """`pre-commit try-repo` installs our package from a git repo, passes a valid config, fails a broken one."""
+    hook_repo = _hook_repo(tmp_path / "hook-repo")
+    target = tmp_path / "project"
+    (target / "configs").mkdir(parents=True)
+    (target / "configs" / "good.toml").write_text(GOOD, "utf-8")
+    (target / "configs" / "broken.toml").write_text(BROKEN, "utf-8")
+    _git(target, "init", "-q")
+    _git(target, "add", "-A")
+    env = {**_clean_env(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+
+    def try_repo(file: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [_tool("pre-commit"), "try-repo", str(hook_repo), HOOK_ID, "--color", "never", "--files", file],
+            cwd=target,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+
+    good = try_repo("configs/good.toml")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "Passed" in good.stdout
+
+    broken = try_repo("configs/broken.toml")
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "Failed" in broken.stdout
+    (error,) = [d for d in check_text(BROKEN) if d.is_error]
+    assert error.code == "lora-rank-cap"
+    assert error.message in broken.stdout
+    assert "configs/broken.toml" in broken.stdout

@@ -1,0 +1,59 @@
+"""Quick fixes: one code action per diagnostic fix the core suggests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flash_schema.diagnostics import Diagnostic, Edit
+from flash_schema.document import Span
+
+#: Fix titles of the "one obvious fix" kind: renaming a misspelled key or value.
+_PREFERRED_PREFIXES = ("Rename to ", "Change to ")
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A quick fix: its title, the edits it makes and the diagnostic it fixes."""
+
+    title: str
+    edits: tuple[Edit, ...]
+    diagnostic: Diagnostic
+    preferred: bool = False
+    kind: str = "quickfix"
+
+
+def _overlaps(span: Span, wanted: Span) -> bool:
+    if wanted.start == wanted.end:
+        return span.start <= wanted.start <= span.end
+    return span.start < wanted.end and wanted.start < span.end
+
+
+def is_preferred(d: Diagnostic) -> bool:
+    """A rename of a misspelled key or value is the one obvious fix."""
+    return d.fix is not None and d.fix.title.startswith(_PREFERRED_PREFIXES)
+
+
+def action_for(d: Diagnostic) -> Action | None:
+    if d.fix is None or not d.fix.edits or d.source is not None or d.origin is not None:
+        return None
+    return Action(d.fix.title, d.fix.edits, d, preferred=is_preferred(d))
+
+
+def code_actions(diags: Iterable[Diagnostic], span: Span | None = None) -> list[Action]:
+    """Quick fixes for the diagnostics whose span touches ``span`` (all when ``None``)."""
+    out = []
+    for d in diags:
+        if span is not None and not _overlaps(d.span, span):
+            continue
+        action = action_for(d)
+        if action is not None:
+            out.append(action)
+    return out
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """``text`` with ``edits`` applied (non-overlapping; any order): for tests and previews."""
+    for edit in sorted(edits, key=lambda e: (e.span.start, e.span.end), reverse=True):
+        text = text[: edit.span.start] + edit.new_text + text[edit.span.end :]
+    return text

@@ -40,8 +40,7 @@ class CheckResult:
 def syntax_diagnostics(doc: Document, source: str | None = None) -> list[Diagnostic]:
     """The document's TOML syntax problems as error diagnostics."""
     return [
-        Diagnostic(SYNTAX_CODE, Severity.ERROR, (), p.span, p.message, p.hint, source=source)
-        for p in doc.syntax_errors
+        Diagnostic(SYNTAX_CODE, Severity.ERROR, (), p.span, p.message, p.hint, source=source) for p in doc.syntax_errors
     ]
 
 
@@ -101,8 +100,15 @@ def check_config(
             apply_set(merged, item, i)
         except OverrideError as exc:
             diags.append(
-                Diagnostic("invalid-set", Severity.ERROR, (), Span(0, 0), str(exc),
-                           "write it as `--set table.key=value`", origin=f"--set {item}")
+                Diagnostic(
+                    "invalid-set",
+                    Severity.ERROR,
+                    (),
+                    Span(0, 0),
+                    str(exc),
+                    "write it as `--set table.key=value`",
+                    origin=f"--set {item}",
+                )
             )
     schema = validate_data(merged.data, _MergedLocator(doc, overlays, merged))
     if doc.recovered or any(o.recovered for _, o in overlays):
@@ -111,7 +117,7 @@ def check_config(
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:
-    import copy  # noqa: PLC0415 - only overlays need it
+    import copy
 
     return copy.deepcopy(data)
 

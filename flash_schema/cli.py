@@ -39,10 +39,10 @@ def _use_color(choice: Color, stream: t.TextIO) -> bool:
 
 def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[int, str, str]:
     """Run a check; returns (exit code, stdout text, stderr text). No printing here."""
-    from flash_schema.check import check_config  # noqa: PLC0415 - keep `--help` fast
-    from flash_schema.document import Document  # noqa: PLC0415
-    from flash_schema.files import InputError, read_config_bytes  # noqa: PLC0415
-    from flash_schema.reporting import render_github, render_json, render_text  # noqa: PLC0415
+    from flash_schema.check import check_config
+    from flash_schema.document import Document
+    from flash_schema.files import InputError, read_config_bytes
+    from flash_schema.reporting import render_github, render_json, render_text
 
     errors: list[str] = []
     overlays = []
@@ -73,9 +73,7 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
     err = "".join(e + "\n" for e in errors)
     if errors:
         return 2, out, err
-    failed = any(not r.valid for r in results) or (
-        options.strict and any(r.diagnostics for r in results)
-    )
+    failed = any(not r.valid for r in results) or (options.strict and any(r.diagnostics for r in results))
     return (1 if failed else 0), out, err
 
 
@@ -87,19 +85,50 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
-@click.option("-c", "--config", "overlays", multiple=True, metavar="OVERLAY.toml",
-              help="Deep-merge this TOML onto each file first, as `flash train --config` does (repeatable).")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="Override a value after the overlays, as `flash train --set` does (repeatable).")
-@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour text output (auto: only on a terminal, and never with NO_COLOR set).")
+@click.option(
+    "-c",
+    "--config",
+    "overlays",
+    multiple=True,
+    metavar="OVERLAY.toml",
+    help="Deep-merge this TOML onto each file first, as `flash train --config` does (repeatable).",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a value after the overlays, as `flash train --set` does (repeatable).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output (auto: only on a terminal, and never with NO_COLOR set).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--stdin-filename", metavar="NAME", help="Name to report for `-` (standard input).")
-def check(files: tuple[str, ...], overlays: tuple[str, ...], sets: tuple[str, ...], output_format: Format,
-          color: Color, quiet: bool, strict: bool, stdin_filename: str | None) -> None:
+def check(
+    files: tuple[str, ...],
+    overlays: tuple[str, ...],
+    sets: tuple[str, ...],
+    output_format: Format,
+    color: Color,
+    quiet: bool,
+    strict: bool,
+    stdin_filename: str | None,
+) -> None:
     """Check Flash configs. Exit 0: Flash accepts them; 1: an error (or a warning with --strict);
     2: a file could not be read."""
     options = CheckOptions(files, overlays, sets, output_format, color, quiet, strict, stdin_filename)
@@ -112,12 +141,17 @@ def check(files: tuple[str, ...], overlays: tuple[str, ...], sets: tuple[str, ..
 
 
 @main.command()
-@click.option("--dialect", type=click.Choice(["draft-07", "2020-12"]), default="draft-07", show_default=True,
-              help="draft-07 is the canonical file as-is; 2020-12 is derived from it.")
+@click.option(
+    "--dialect",
+    type=click.Choice(["draft-07", "2020-12"]),
+    default="draft-07",
+    show_default=True,
+    help="draft-07 is the canonical file as-is; 2020-12 is derived from it.",
+)
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE instead of stdout.")
 def export(dialect: str, output: str | None) -> None:
     """Print the canonical JSON Schema (or a derived dialect)."""
-    from flash_schema.export import export_schema  # noqa: PLC0415
+    from flash_schema.export import export_schema
 
     text = export_schema(dialect)
     if output:
@@ -135,7 +169,7 @@ def export(dialect: str, output: str | None) -> None:
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 with a diff if the file is out of date.")
 def docs(output: str, check_only: bool) -> None:
     """Render the Markdown reference docs from the schema."""
-    from flash_schema.docs import write_or_check  # noqa: PLC0415
+    from flash_schema.docs import write_or_check
 
     code, message = write_or_check(output, check_only=check_only)
     if message:
@@ -147,7 +181,7 @@ def docs(output: str, check_only: bool) -> None:
 def lsp() -> None:
     """Start the language server on stdio."""
     try:
-        from flash_schema_lsp.server import start  # noqa: PLC0415
+        from flash_schema_lsp.server import start
     except ImportError as exc:
         raise click.ClickException(
             f"the language server needs its extras: pip install 'flash-schema[lsp]' ({exc})"

@@ -104,7 +104,9 @@ def apply_set(merged: Merged, item: str, index: int) -> None:
     merged.origins[path] = Origin("set", index, f"--set {item}")
 
 
-def merge_all(base: Mapping[str, Any], overlays: Sequence[Mapping[str, Any]], overlay_labels: Sequence[str], sets: Sequence[str]) -> Merged:
+def merge_all(
+    base: Mapping[str, Any], overlays: Sequence[Mapping[str, Any]], overlay_labels: Sequence[str], sets: Sequence[str]
+) -> Merged:
     """Base, then each overlay in order, then each `--set` in order (Flash's pipeline, steps 1-3)."""
     merged = Merged(copy.deepcopy(dict(base)))
     for i, (overlay, label) in enumerate(zip(overlays, overlay_labels, strict=True)):

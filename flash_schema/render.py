@@ -12,8 +12,12 @@ from flash_schema.schema_index import ALGORITHMS, KeyInfo, SchemaIndex
 DOCS_URL = "https://github.com/flash-schema/flash-schema/blob/main/docs/reference.md"
 
 _TYPE_NAMES = {
-    "string": "string", "integer": "integer", "number": "float", "boolean": "boolean",
-    "array": "array", "object": "table",
+    "string": "string",
+    "integer": "integer",
+    "number": "float",
+    "boolean": "boolean",
+    "array": "array",
+    "object": "table",
 }
 
 
@@ -74,7 +78,12 @@ def default_text(info: KeyInfo, algorithm: str | None = None, *, thinking: bool 
     """The default, for one algorithm when given, else every algorithm's where they differ."""
     if algorithm is not None:
         value = info.default_for(algorithm, thinking=thinking)
-        return None if value is None else f"`{toml_literal(value)}`" + (" (with thinking)" if thinking and algorithm in info.default_if_thinking else "")
+        return (
+            None
+            if value is None
+            else f"`{toml_literal(value)}`"
+            + (" (with thinking)" if thinking and algorithm in info.default_if_thinking else "")
+        )
     if info.defaults_by_algorithm:
         parts = []
         for alg in ALGORITHMS:
@@ -94,7 +103,9 @@ def default_text(info: KeyInfo, algorithm: str | None = None, *, thinking: bool 
 
 
 def applies_text(info: KeyInfo) -> str:
-    return {"sft": "SFT only (ignored by GRPO)", "grpo": "GRPO only (ignored by SFT)"}.get(info.applies_to or "", "both")
+    return {"sft": "SFT only (ignored by GRPO)", "grpo": "GRPO only (ignored by SFT)"}.get(
+        info.applies_to or "", "both"
+    )
 
 
 def required_text(info: KeyInfo) -> str:
@@ -168,5 +179,8 @@ def value_markdown(index: SchemaIndex, info: KeyInfo, value: Any) -> str | None:
         text += f"\n\n{desc}"
     model = index.model(value) if info.path == ("model",) else None
     if model is not None:
-        text += f"\n\n- **Parameters:** {model.params}\n- **Max `lora_rank`:** {model.max_lora_rank}\n- **Serving context:** {model.max_model_len} tokens"
+        text += (
+            f"\n\n- **Parameters:** {model.params}\n- **Max `lora_rank`:** {model.max_lora_rank}"
+            f"\n- **Serving context:** {model.max_model_len} tokens"
+        )
     return text

@@ -26,7 +26,7 @@ class SchemaLoadError(Exception):
 
 def _no_retrieval(uri: str) -> Resource[Any]:
     # The schema is self-contained: nothing is ever fetched, whatever a document names.
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 def load_schema() -> dict[str, Any]:
@@ -242,7 +242,7 @@ class SchemaIndex:
         def walk(path: Path) -> None:
             for key in self.child_keys(path):
                 info = self.info((*path, key))
-                if info and info.is_table and not _platform_managed(info):
+                if info and info.is_table and not is_platform_managed(info):
                     out.append((*path, key))
                     walk((*path, key))
 
@@ -314,10 +314,10 @@ def _enum(sub: Schema) -> tuple[tuple[Any, ...] | None, tuple[str, ...] | None]:
     return None, None
 
 
-def _platform_managed(info: KeyInfo) -> bool:
+def is_platform_managed(info: KeyInfo) -> bool:
+    """Keys Flash sets itself or ignores (``gpu``, ``run_id``, ``hf_repo``...)."""
     return any(
-        isinstance(p, Mapping) and p.get(kw.CODE) == "platform-managed-key"
-        for p in info.schema.get("allOf", [])
+        isinstance(p, Mapping) and p.get(kw.CODE) == "platform-managed-key" for p in info.schema.get("allOf", [])
     )
 
 

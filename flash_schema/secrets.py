@@ -62,10 +62,10 @@ def redact(text: str) -> str:
         return text
     out: list[str] = []
     pos = 0
-    for start, end in spans:
+    for begin, end in spans:
         if end <= pos:
             continue
-        start = max(start, pos)
+        start = max(begin, pos)
         out.append(text[pos:start])
         out.append(text[start : min(start + 3, end)] + "****")
         pos = end

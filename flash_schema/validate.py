@@ -21,7 +21,7 @@ from flash_schema.secrets import redact
 
 Target = Literal["key", "value", "table"]
 
-FlashValidator = validators.extend(
+FlashValidator = validators.extend(  # type: ignore[no-untyped-call]
     Draft7Validator,
     {
         kw.FINITE: _flashkw.finite,
@@ -37,12 +37,26 @@ FlashValidator = validators.extend(
 _ALGORITHM_LINTS = frozenset({"sft-only-key", "grpo-only-key", "no-op-key"})
 #: Codes whose diagnostic points at the key rather than at its value.
 _KEY_CODES = frozenset(
-    {"unknown-table", "ignored-top-level-key", "ignored-key", "sft-only-key", "grpo-only-key",
-     "platform-managed-key", "unknown-key", "secret-key-name", "invalid-env-var-name"}
+    {
+        "unknown-table",
+        "ignored-top-level-key",
+        "ignored-key",
+        "sft-only-key",
+        "grpo-only-key",
+        "platform-managed-key",
+        "unknown-key",
+        "secret-key-name",
+        "invalid-env-var-name",
+    }
 )
 _TOML_TYPES = {
-    "string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
-    "array": "an array", "object": "a table", "null": "nothing",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "array": "an array",
+    "object": "a table",
+    "null": "nothing",
 }
 
 
@@ -75,7 +89,7 @@ class DocumentLocator:
     def locate(self, path: Path, target: Target) -> Location:
         return Location(span_for(self.doc, path, target), self.source)
 
-    def document_for(self, path: Path) -> Document | None:
+    def document_for(self, path: Path) -> Document | None:  # noqa: ARG002 - one document holds every path
         return self.doc
 
 
@@ -113,9 +127,7 @@ def _validator() -> Any:
     return FlashValidator(index.schema, registry=index.registry)
 
 
-def validate_data(
-    data: Mapping[str, Any], locator: Locator, index: SchemaIndex | None = None
-) -> list[Diagnostic]:
+def validate_data(data: Mapping[str, Any], locator: Locator, index: SchemaIndex | None = None) -> list[Diagnostic]:
     """Every schema problem of ``data`` (all at once), positioned through ``locator``."""
     index = index or get_index()
     validator = _validator() if index is get_index() else FlashValidator(index.schema, registry=index.registry)
@@ -270,7 +282,8 @@ class _Context:
         messages = schema.get(kw.MESSAGE_PREFIX + "required", {})
         hints = schema.get("x-flash-hint-required", {})
         out = []
-        for name in error.validator_value:
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        for name in required:
             if name in instance:
                 continue
             table = format_path(path)
@@ -278,9 +291,14 @@ class _Context:
             template = messages.get(name, f"missing required key `{name}`{where}")
             out.append(
                 self._make(
-                    "missing-key", schema, "required", path, "table",
+                    "missing-key",
+                    schema,
+                    "required",
+                    path,
+                    "table",
                     template,
-                    hints.get(name), self._add_key_fix(path, name),
+                    hints.get(name),
+                    self._add_key_fix(path, name),
                 )
             )
         return out
@@ -324,7 +342,11 @@ class _Context:
             )
         close = difflib.get_close_matches(name, self.index.child_keys(()), n=1, cutoff=0.7)
         if close:
-            return template + f"; did you mean `{close[0]}`?", f"rename it to `{close[0]}`", self._rename_fix(path, close[0])
+            return (
+                template + f"; did you mean `{close[0]}`?",
+                f"rename it to `{close[0]}`",
+                self._rename_fix(path, close[0]),
+            )
         return template, hint, self._remove_fix(path)
 
     def _unknown_table(self, path: Path, template: str, hint: str | None) -> tuple[str, str | None, Fix | None]:
@@ -340,7 +362,11 @@ class _Context:
         tables = [format_path(p) for p in self.index.table_paths() if len(p) == 1]
         close = difflib.get_close_matches(name, tables, n=1, cutoff=0.6)
         if close:
-            return template + f"; did you mean `[{close[0]}]`?", f"rename it to `[{close[0]}]`", self._rename_fix(path, close[0])
+            return (
+                template + f"; did you mean `[{close[0]}]`?",
+                f"rename it to `[{close[0]}]`",
+                self._rename_fix(path, close[0]),
+            )
         return template, hint, None
 
     def _did_you_mean(
@@ -348,7 +374,11 @@ class _Context:
     ) -> tuple[str, str | None, Fix | None]:
         close = difflib.get_close_matches(str(path[-1]), self.index.child_keys(path[:-1]), n=1, cutoff=0.6)
         if close:
-            return template + f"; did you mean `{close[0]}`?", f"rename it to `{close[0]}`", self._rename_fix(path, close[0])
+            return (
+                template + f"; did you mean `{close[0]}`?",
+                f"rename it to `{close[0]}`",
+                self._rename_fix(path, close[0]),
+            )
         return template, hint, fix
 
     # -- fixes -----------------------------------------------------------------------------------
@@ -390,7 +420,7 @@ class _Context:
         span = _statement_lines(doc, node)
         if span is None:
             return None
-        line = f"{path[-1]} = {doc.text[node.value.start:node.value.end]}"
+        line = f"{path[-1]} = {doc.text[node.value.start : node.value.end]}"
         insert = _insertion_point(doc, dest, line)
         if insert is None:
             return None
@@ -401,11 +431,14 @@ class _Context:
         doc = self.locator.document_for(table)
         if doc is None:
             return None
-        snippet = _ADD_SNIPPETS.get((*table, name))
+        snippet = _ADD_SNIPPETS.get((*(str(p) for p in table), name))
         if snippet is None:
             return None
         if not table and name == "model":
-            return Fix(f"Add `{snippet}`", (Edit(Span(0, 0), snippet + "\n"),))
+            return Fix(
+                f"Add `{snippet}`",
+                (Edit(Span(_after_leading_comments(doc), _after_leading_comments(doc)), snippet + "\n"),),
+            )
         if not table and name in {"environment", "train"}:
             sub = _ADD_SNIPPETS.get((name, "id" if name == "environment" else "max_examples"), "")
             text = f"[{name}]\n{sub}\n"
@@ -480,6 +513,16 @@ def _insertion_point(doc: Document, table: Path, line: str) -> Edit | None:
     return Edit(Span(line_end + 1, line_end + 1), line + "\n")
 
 
+def _after_leading_comments(doc: Document) -> int:
+    """The offset after the file's leading comments and blank lines (a `#:schema` stays on top)."""
+    pos = 0
+    for line in doc.text.splitlines(keepends=True):
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        pos += len(line)
+    return pos
+
+
 def _append(doc: Document, text: str) -> Edit:
     end = len(doc.text)
     sep = "" if not doc.text or doc.text.endswith("\n") else "\n"
@@ -518,7 +561,12 @@ def _type_message(expected: Any, instance: Any) -> str:
 
 
 def _type_fixup(template: str, keyword: str, schema: Mapping[str, Any], instance: Any) -> str:
-    if keyword == "type" and schema.get("type") == "integer" and isinstance(instance, float) and not isinstance(instance, bool):
+    if (
+        keyword == "type"
+        and schema.get("type") == "integer"
+        and isinstance(instance, float)
+        and not isinstance(instance, bool)
+    ):
         return "`{path}` must be a finite integer, not {value}"
     return template
 
@@ -566,7 +614,9 @@ def _toml_value(value: Any, limit: int = 60) -> str:
         text = "[" + ", ".join(_toml_value(v, limit) for v in value[:5]) + (", …" if len(value) > 5 else "") + "]"
     elif isinstance(value, Mapping):
         items = list(value.items())[:5]
-        text = "{ " + ", ".join(f"{k} = {_toml_value(v, limit)}" for k, v in items) + (", … }" if len(value) > 5 else " }")
+        text = (
+            "{ " + ", ".join(f"{k} = {_toml_value(v, limit)}" for k, v in items) + (", … }" if len(value) > 5 else " }")
+        )
     else:
         text = str(value)
     text = redact(text)

@@ -6,7 +6,6 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from flash_schema import keywords as kw
 from flash_schema.document import Path
 from flash_schema.render import doc_link, key_markdown
 from flash_schema.schema_index import KeyInfo, get_index
@@ -46,12 +45,6 @@ def markdown(path: Path, algorithm: str | None, thinking: bool) -> str | None:
         return None
     text = key_markdown(index, info, algorithm=algorithm, thinking=thinking)
     return f"{text}\n\n[Reference]({doc_link(path)})"
-
-
-def is_platform_managed(info: KeyInfo) -> bool:
-    """Keys Flash sets itself or ignores (``gpu``, ``run_id``, ...): never offered."""
-    parts = info.schema.get("allOf", [])
-    return any(isinstance(p, Mapping) and p.get(kw.CODE) == "platform-managed-key" for p in parts)
 
 
 def ignored_by(info: KeyInfo, algorithm: str | None) -> str | None:

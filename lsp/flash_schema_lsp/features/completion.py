@@ -16,11 +16,10 @@ from typing import Any, Literal
 from flash_schema.diagnostics import format_path
 from flash_schema.document import Document, Span
 from flash_schema.render import toml_literal, type_text, value_markdown
-from flash_schema.schema_index import KeyInfo, SchemaIndex, get_index
+from flash_schema.schema_index import KeyInfo, SchemaIndex, get_index, is_platform_managed
 from flash_schema_lsp.features.common import (
     algorithm_of,
     ignored_by,
-    is_platform_managed,
     markdown,
     schema_path,
     thinking_of,

@@ -21,54 +21,79 @@ Path = tuple[str | int, ...]
 # -1 marks an absent span.
 Rec = tuple[str, int, int, int, int, int, int]
 
-# Whitespace, newlines and comments between statements and inside arrays.  Inline tables
-# use it too: valid TOML 1.0 has no newline there, and skipping them keeps the scanner
-# tolerant of TOML 1.1 multi-line inline tables while recovering.
-# These patterns can match the empty string, so their match() never returns None.
+# Patterns that can match the empty string: their match() never returns None.
 _Matcher = Callable[[str, int], re.Match[str]]
-_skip = cast(_Matcher, re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*").match)
 _ws = cast(_Matcher, re.compile(r"[ \t]*").match)
 _tail = cast(_Matcher, re.compile(r"[ \t]*(?:#[^\n]*)?").match)
 _rest_of_line = cast(_Matcher, re.compile(r"[^\n]*").match)
 _DOT = re.compile(r"[ \t]*\.[ \t]*")
 _EQ = re.compile(r"[ \t]*=[ \t]*")
 
-# String regexes accept a missing closing quote (up to the end of the line, or of the text
-# for multi-line strings) so that broken text still splits into the right statements.
-_BASIC = re.compile(r'"[^"\\\n]*(?:\\[^\n]?[^"\\\n]*)*"?')
-_LITERAL = re.compile(r"'[^'\n]*'?")
-# A multi-line string ends at the first unescaped `"""`; up to two more quotes right after
-# it still belong to the string (`""""` is a quote followed by the delimiter).
-_ML_BASIC = re.compile(r'"""[^"\\]*(?:(?:\\[\s\S]?|"(?!""))[^"\\]*)*(?:""""{0,2}|\Z)')
-_ML_LITERAL = re.compile(r"'''[^']*(?:'(?!'')[^']*)*(?:''''{0,2}|\Z)")
-_KEY_PART = re.compile(r"""[A-Za-z0-9_-]+|"[^"\\\n]*(?:\\[^\n]?[^"\\\n]*)*"?|'[^'\n]*'?""")
-
-# The only scalar that contains a space is a date-time written with a space separator.
-_DATETIME = re.compile(
+_BARE = r"[A-Za-z0-9_-]+"
+# String patterns accept a missing closing quote (up to the end of the line, or of the text
+# for multi-line strings) so that broken text still splits into the right statements.  A
+# multi-line string ends at the first unescaped `"""`; up to two more quotes right after it
+# still belong to the string (`""""` is a quote followed by the delimiter).
+_BASIC = r'"[^"\\\n]*+(?:\\[^\n]?[^"\\\n]*+)*+"?'
+_LITERAL = r"'[^'\n]*+'?"
+_ML_BASIC = r'"""[^"\\]*+(?:(?:\\[\s\S]?|"(?!""))[^"\\]*+)*+(?:"""(?:""?)?|\Z)'
+_ML_LITERAL = r"'{3}[^']*+(?:'(?!'')[^']*+)*+(?:'{3}(?:''?)?|\Z)"
+_STRING = f"{_ML_BASIC}|{_BASIC}|{_ML_LITERAL}|{_LITERAL}"
+# The only scalar with a space in it is a date-time written with a space separator.  Every
+# other scalar (numbers, inf/nan, booleans, dates, times) is a run of _SCALAR characters,
+# and in valid TOML none of those can directly follow a scalar.
+_DATETIME = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"(?:[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?"
 )
-# Every other scalar (numbers, inf/nan, booleans, times, dates without the space form) is a
-# run of these characters, and in valid TOML none of them can follow a scalar directly.
-_TOKEN = re.compile(r"[A-Za-z0-9_+.:-]+")
-# Characters a broken scalar must not swallow, so containers and lines still end properly.
-_STRUCTURAL = frozenset("[]{},#\n")
+_SCALAR = r"[A-Za-z0-9_+.:-]++"
+_KEY = rf"""(?:{_BARE}|"[^"\\\n]*+(?:\\[^\n][^"\\\n]*+)*+"|'[^'\n]*+')"""
 
-# Fast path for the line that dominates real configs: `bare_key = "simple" | 'lit' | scalar`
-# with an optional comment.  The lookahead makes it fall back to the general path for
-# anything else (date-times with a space, escapes, multi-line strings, ...).
-_SIMPLE = re.compile(
-    r"""([A-Za-z0-9_-]+)[ \t]*=[ \t]*("[^"\\\n]*"|'[^'\n]*'|[A-Za-z0-9_+.:-]+)"""
-    r"[ \t]*(?:#[^\n]*)?(?=\n|\r\n|\Z)"
+_KEY_PART = re.compile(f"{_BARE}|{_BASIC}|{_LITERAL}")
+_BARE_KEY = re.compile(_BARE)
+_SCALAR_VALUE = re.compile(f"{_STRING}|{_DATETIME}|{_SCALAR}")
+
+# Blanks and comments, then the statement if it is one of the kinds that dominate real
+# configs: `bare_key = "simple" | 'literal' | scalar` (groups 1 and 2), `bare_key = ` before
+# any other value (group 1 alone), or a `[bare.dotted]` / `[[bare.dotted]]` header (groups 3
+# to 5), each with an optional comment.  One finditer over this handles runs of such lines
+# with little Python per line; the lookaheads leave everything else to the general path.
+# Possessive quantifiers stop failed attempts from backtracking through runs of blanks.
+_STATEMENT = re.compile(
+    r"(?:[ \t\r\n]++|#[^\n]*+)*+"
+    rf"(?:({_BARE})[ \t]*+=[ \t]*+"
+    rf"""(?:("[^"\\\n]*+"|'[^'\n]*+'|{_SCALAR})[ \t]*+(?:#[^\n]*+)?(?=\r?\n|\Z))?"""
+    rf"|(\[\[?)[ \t]*+({_BARE}(?:\.{_BARE})*+)[ \t]*+(\]\]?)[ \t]*+(?:#[^\n]*+)?(?=\r?\n|\Z))?"
 )
 
+# One token inside a value, after separators (blanks, newlines, comments and commas, which in
+# valid TOML only separate): group 1 an opening bracket, 2 a closing one, 3 a scalar, 4 an
+# inline-table key with its `=`.  A scalar never comes before `=` or `.`, which is how keys
+# (that can look like scalars) are told apart without trying them first; the scalar group is
+# atomic so that a tolerant string cannot give back its closing quote to pass that test.
+# Groups 5 (junk) and 6 (end) make the pattern match at every position, so finditer never
+# silently skips text (or rescans blanks again and again) on broken input.
+_VALUE_TOKEN = re.compile(
+    r"(?:[ \t\r\n,]++|#[^\n]*+)*+"
+    r"(?:([\[{])"
+    r"|([\]}])"
+    rf"|((?>{_STRING}|{_DATETIME}|{_SCALAR})(?![ \t]*+[=.]))"
+    rf"|({_KEY}(?:[ \t]*+\.[ \t]*+{_KEY})*+)[ \t]*+=[ \t]*+"
+    r"|([\s\S])"
+    r"|(\Z))"
+)
+_OPEN, _CLOSE, _SCALAR_TOKEN, _KEY_TOKEN, _JUNK, _END = range(1, 7)
+
 _BRACKET_OR_STRING = re.compile(r"""[\[\]{}"'#]""")
+
+Segments = list[tuple[str, int, int]]  # (name, start, end) of each part of a dotted key
 
 
 class Scan(NamedTuple):
     records: dict[Path, Rec]  # in document order
     starts: list[int]  # offset where each statement begins (its first non-blank character)
     ends: list[int]  # offset just after each statement's last character (before comments)
+    stopped: int  # where scanning stopped: a statement start, or len(src)
 
 
 class _Frame:
@@ -106,9 +131,9 @@ def decode_key(raw: str) -> str:
     return value if isinstance(value, str) else raw[1:-1]
 
 
-def _key(src: str, pos: int) -> tuple[int, list[tuple[str, int, int]]]:
-    """Parse a (dotted) key; return the end and (name, start, end) for each segment."""
-    segments: list[tuple[str, int, int]] = []
+def _key(src: str, pos: int) -> tuple[int, Segments]:
+    """Parse a (dotted) key at pos; return its end and its segments."""
+    segments: Segments = []
     while True:
         m = _KEY_PART.match(src, pos)
         if m is None:
@@ -122,17 +147,13 @@ def _key(src: str, pos: int) -> tuple[int, list[tuple[str, int, int]]]:
 
 
 def key_end(src: str, pos: int) -> int:
-    """End of the key (or of the header) of the statement starting at pos."""
+    """End of the key (or of the whole header) of the statement starting at pos."""
     if src.startswith("[", pos):
-        end = src.find("]", pos)
-        line_end = src.find("\n", pos)
-        if end < 0 or 0 <= line_end < end:
-            return pos + 1
-        return end + 2 if src.startswith("]]", end) else end + 1
+        return _header(src, pos)[0]
     return _key(src, pos)[0]
 
 
-def _define(table: Path, segments: list[tuple[str, int, int]], out: dict[Path, Rec]) -> Path:
+def _define(table: Path, segments: Segments, out: dict[Path, Rec]) -> Path:
     """Record implicit tables for all but the last segment; return the full key path."""
     path = table
     for name, ks, ke in segments[:-1]:
@@ -142,92 +163,91 @@ def _define(table: Path, segments: list[tuple[str, int, int]], out: dict[Path, R
     return (*path, segments[-1][0])
 
 
-def _scalar_end(src: str, pos: int) -> int:
-    char = src[pos : pos + 1]
-    if char == '"':
-        m = (_ML_BASIC if src.startswith('"""', pos) else _BASIC).match(src, pos)
-    elif char == "'":
-        m = (_ML_LITERAL if src.startswith("'''", pos) else _LITERAL).match(src, pos)
-    else:
-        m = _DATETIME.match(src, pos) or _TOKEN.match(src, pos)
-    if m is None:
-        # Broken text only: take one junk character so the caller always advances, unless
-        # it is one that ends a container or a line.
-        return pos if not char or char in _STRUCTURAL else pos + 1
-    return m.end()
-
-
 def _value(src: str, pos: int, path: Path, ks: int, ke: int, *, out: dict[Path, Rec]) -> int:
-    """Record the value at pos (and everything nested in it); return its end.
+    """Record the value at pos (and everything nested in it) under path; return its end.
 
-    Nested arrays and inline tables use an explicit stack so that deeply nested input cannot
-    exhaust Python's recursion limit.
+    A flat loop over tokens with an explicit stack of open arrays and inline tables, so
+    deeply nested input cannot exhaust Python's recursion limit.
     """
-    n = len(src)
-    skip = _skip
     stack: list[_Frame] = []
-    while True:
-        # 1. One value starts at pos.
-        char = src[pos : pos + 1]
-        if char in {"[", "{"}:
-            frame = _Frame(char == "{", path, pos, ks, ke)
-            # Placeholder now, so that the container precedes its children in document
-            # order; the real end is filled in when it closes.
-            out[path] = frame.record(pos + 1)
-            stack.append(frame)
-            pos += 1
-        else:
-            end = _scalar_end(src, pos)
-            out[path] = ("value", ks, ke, pos, end, -1, -1)
-            pos = end
-            if not stack:
-                return pos
-        # 2. Close finished containers until the next value to read is found.
-        while True:
-            frame = stack[-1]
-            pos = skip(src, pos).end()
-            if pos < n and src[pos] == ",":
-                pos = skip(src, pos + 1).end()
-            if pos >= n:
-                for open_frame in stack:
-                    out[open_frame.path] = open_frame.record(n)
-                return n
-            char = src[pos]
-            if char == ("}" if frame.is_table else "]"):
-                pos += 1
-                out[frame.path] = frame.record(pos)
-                stack.pop()
-                if not stack:
-                    return pos
-                continue
-            if frame.is_table:
-                after_key, segments = _key(src, pos)
-                if segments:
-                    path = _define(frame.path, segments, out)
-                    ks, ke = segments[-1][1], segments[-1][2]
-                    eq = _EQ.match(src, after_key)
-                    pos = eq.end() if eq else after_key
-                    break
-            elif char not in "},":
+    expecting = True  # the next value belongs to (path, ks, ke), not to an open array
+    for m in _VALUE_TOKEN.finditer(src, pos):
+        kind = m.lastindex or _END  # never None: one alternative always matches
+        start, end = m.span(kind)
+        if not stack and start != pos:
+            break  # valid TOML has the value right after `=`: it is missing
+        if kind <= _SCALAR_TOKEN and kind != _CLOSE:
+            if expecting:
+                expecting = False
+            elif stack and not stack[-1].is_table:
+                frame = stack[-1]
                 path = (*frame.path, frame.count)
                 frame.count += 1
                 ks = ke = -1
+            else:
+                continue  # broken text: a value without a key in an inline table
+            if kind == _SCALAR_TOKEN:
+                out[path] = ("value", ks, ke, start, end, -1, -1)
+                if not stack:
+                    return end
+            else:
+                frame = _Frame(src[start] == "{", path, start, ks, ke)
+                # A placeholder now keeps the container before its children in document
+                # order; its real end is filled in when it closes.
+                out[path] = frame.record(end)
+                stack.append(frame)
+        elif kind == _CLOSE:
+            if not stack:
                 break
-            # Broken text only: a character that can start nothing here.
-            pos += 1
+            frame = stack.pop()
+            out[frame.path] = frame.record(end)
+            expecting = False
+            if not stack:
+                return end
+        elif kind == _KEY_TOKEN:
+            if stack and stack[-1].is_table:
+                frame = stack[-1]
+                key = m.group(kind)
+                if _BARE_KEY.fullmatch(key):
+                    segments: Segments = [(key, start, end)]
+                else:
+                    segments = _key(src, start)[1]
+                path = _define(frame.path, segments, out)
+                ks, ke = segments[-1][1], segments[-1][2]
+                expecting = True
+        elif kind == _END:
+            break
+        # junk (broken text only) is skipped
+    if not stack:
+        out[path] = ("value", ks, ke, pos, pos, -1, -1)
+        return pos
+    n = len(src)
+    for frame in stack:
+        out[frame.path] = frame.record(n)
+    return n
 
 
-def _header(src: str, pos: int, out: dict[Path, Rec], aot: dict[Path, int]) -> tuple[int, Path]:
-    """Record a `[table]` or `[[array.table]]` header at pos; return its end and path."""
-    start = pos
+def _header(src: str, pos: int) -> tuple[int, bool, Segments]:
+    """Parse the header at pos: its end, whether it is `[[...]]`, its key segments."""
     is_array = src.startswith("[[", pos)
     pos, segments = _key(src, _ws(src, pos + (2 if is_array else 1)).end())
     pos = _ws(src, pos).end()
     close = "]]" if is_array else "]"
     if src.startswith(close, pos):
         pos += len(close)
-    if not segments:
-        return pos, ()
+    return pos, is_array, segments
+
+
+def _table(
+    segments: Segments,
+    is_array: bool,
+    header: tuple[int, int],
+    out: dict[Path, Rec],
+    aot: dict[Path, int],
+) -> Path:
+    """Record the table a header opens (and its implicit parents); return its path."""
+    if not segments:  # broken text only
+        return ()
     path: Path = ()
     for name, ks, ke in segments[:-1]:
         path = (*path, name)
@@ -244,58 +264,91 @@ def _header(src: str, pos: int, out: dict[Path, Rec], aot: dict[Path, int]) -> t
             out[path] = ("array", ks, ke, -1, -1, -1, -1)
         aot[path] = count + 1
         path = (*path, count)
-        out[path] = ("array-table", ks, ke, -1, -1, start, pos)
+        out[path] = ("array-table", ks, ke, -1, -1, *header)
     else:
         # `[a]` may follow `[a.b]`, which created `a` implicitly: the header becomes its
         # node, moved to the end so records stay in document order.
         out.pop(path, None)
-        out[path] = ("table", ks, ke, -1, -1, start, pos)
-    return pos, path
+        out[path] = ("table", ks, ke, -1, -1, *header)
+    return path
 
 
-def scan(src: str) -> Scan:
-    """Scan src statement by statement and record every node."""
+def scan(src: str, start: int = 0, *, stop: int | None = None, until_header: bool = False) -> Scan:
+    """Record every node of src, statement by statement from start.
+
+    Scanning ends before the first statement that starts after stop or, with until_header,
+    before the first header; Scan.stopped says where (len(src) when it reached the end).
+    """
     out: dict[Path, Rec] = {}
     starts: list[int] = []
     ends: list[int] = []
     aot: dict[Path, int] = {}
     table: Path = ()
     n = len(src)
-    skip = _skip
-    simple = _SIMPLE.match
-    pos = 0
+    limit = n if stop is None else stop
+    header_limit = -1 if until_header else limit
+    statements = _STATEMENT.finditer
+    pos = start
     while True:
-        pos = skip(src, pos).end()
-        if pos >= n:
-            break
-        starts.append(pos)
-        m = simple(src, pos)
-        if m is not None:
+        for m in statements(src, pos):
             ks, ke = m.span(1)
-            vs, pos = m.span(2)
-            out[(*table, m.group(1))] = ("value", ks, ke, vs, pos, -1, -1)
-            ends.append(pos)
-            continue
-        if src[pos] == "[":
-            pos, table = _header(src, pos, out, aot)
-        else:
-            after_key, segments = _key(src, pos)
-            if segments:
-                path = _define(table, segments, out)
-                eq = _EQ.match(src, after_key)
-                pos = (
-                    _value(src, eq.end(), path, segments[-1][1], segments[-1][2], out=out)
-                    if eq
-                    else after_key
-                )
+            if ks >= 0:
+                if ks > limit:
+                    return Scan(out, starts, ends, ks)
+                vs, ve = m.span(2)
+                if vs >= 0:
+                    out[(*table, src[ks:ke])] = ("value", ks, ke, vs, ve, -1, -1)
+                    starts.append(ks)
+                    ends.append(ve)
+                    continue
+                starts.append(ks)
+                pos = _value(src, m.end(), (*table, src[ks:ke]), ks, ke, out=out)
+                break
+            hs, he = m.span(3)
+            if hs >= 0:
+                if hs > header_limit:
+                    return Scan(out, starts, ends, hs)
+                base = m.start(4)
+                segments: Segments = []
+                for name in m.group(4).split("."):
+                    segments.append((name, base, base + len(name)))
+                    base += len(name) + 1
+                he = m.end(5)
+                table = _table(segments, m.group(3) == "[[", (hs, he), out, aot)
+                starts.append(hs)
+                ends.append(he)
+                continue
+            # Anything else starts here (or the text ends here).
+            pos = m.end()
+            if pos >= n or pos > (header_limit if src[pos] == "[" else limit):
+                return Scan(out, starts, ends, min(pos, n))
+            starts.append(pos)
+            if src[pos] == "[":
+                hs = pos
+                pos, is_array, segments = _header(src, pos)
+                table = _table(segments, is_array, (hs, pos), out, aot)
+            else:
+                after_key, segments = _key(src, pos)
+                if segments:
+                    path = _define(table, segments, out)
+                    ks, ke = segments[-1][1], segments[-1][2]
+                    eq = _EQ.match(src, after_key)
+                    pos = _value(src, eq.end(), path, ks, ke, out=out) if eq else after_key
+            break
+        else:  # pragma: no cover - the pattern always matches (emptily) at the end
+            return Scan(out, starts, ends, n)
         ends.append(pos)
         pos = _tail(src, pos).end()
         if pos < n and src[pos] != "\n":
-            # Broken text only: drop the rest of the line (always at least one character,
-            # since the skip above stopped at a non-blank one).
+            # Broken text only: drop the rest of the line (at least one character, since
+            # the statement started at a non-blank one).
             pos = _rest_of_line(src, pos).end()
             ends[-1] = max(ends[-1], pos)
-    return Scan(out, starts, ends)
+
+
+def _scalar_end(src: str, pos: int) -> int:
+    m = _SCALAR_VALUE.match(src, pos)
+    return pos + 1 if m is None else m.end()
 
 
 def open_brackets(src: str, start: int, stop: int) -> list[str]:

@@ -62,6 +62,7 @@ _MAX_ROUNDS = 25
 _TOML_1_0 = "Flash reads TOML 1.0 (Python's tomllib)"
 _BOM_MESSAGE = "file starts with a UTF-8 byte-order mark (BOM), which Flash's TOML reader rejects"
 _BOM_HINT = "save the file as UTF-8 without a BOM"
+_UTF8_MESSAGE = "invalid UTF-8 byte 0x{:02X} in the file; Flash's TOML reader only accepts UTF-8"
 _UTF8_HINT = "re-save the file as UTF-8"
 _DEEP_MESSAGE = "invalid TOML: nesting is too deep"
 _DEEP_HINT = (
@@ -83,7 +84,7 @@ _BACKSLASH_HINT = (
 )
 _STRING_LINE_HINT = (
     "a \"string\" or 'string' must end on the line it starts on; "
-    'use """triple quotes""" for text over several lines'
+    'use triple quotes ("""...""") for text over several lines'
 )
 _TIME_HINT = f"{_TOML_1_0}: times need seconds (07:32:00, not 07:32)"
 _WORD_HINTS = {
@@ -210,7 +211,8 @@ class _Recovery:
         """Record the problem at offset and blank what caused it; return whether to go on."""
         work = self.work
         n = len(work)
-        statements = scan(work)  # tolerant: correct up to the broken statement
+        # Tolerant, and right up to the broken statement since tomllib accepted all before it.
+        statements = scan(work, stop=offset)
         i = bisect_right(statements.starts, offset) - 1
         statement = statements.starts[i] if i >= 0 else None
         hint, span = self._hint(message, offset, statement)
@@ -259,18 +261,14 @@ class _Recovery:
 
         # A broken header: the keys below it have no known table, so drop them too rather
         # than report them in the wrong one.
-        range_start, range_end = self.starts[first], self.line_content(last)[1]
-        k = bisect_left(statements.starts, range_start)
         starts = statements.starts
-        if any(work[s] == "[" for s in starts[k : bisect_left(starts, range_end, lo=k)]):
-            next_line = last + 1
-            k = (
-                bisect_left(starts, self.starts[next_line])
-                if next_line < len(self.starts)
-                else len(starts)
-            )
-            following = next((s for s in starts[k:] if work[s] == "["), None)
-            last = len(self.starts) - 1 if following is None else self.line_of(following) - 1
+        k = bisect_left(starts, self.starts[first])
+        if any(work[s] == "[" for s in starts[k : bisect_left(starts, self.line_content(last)[1])]):
+            if last + 1 < len(self.starts):
+                following = scan(work, self.starts[last + 1], until_header=True).stopped
+                last = self.line_of(following) - 1 if following < n else len(self.starts) - 1
+            else:
+                last = len(self.starts) - 1
         return self.blank(first, last)
 
     def _hint(self, message: str, offset: int, statement: int | None) -> tuple[str | None, Span]:
@@ -345,6 +343,7 @@ class Document:
         "_line_starts",
         "_nodes",
         "_records",
+        "_scanned",
         "data",
         "recovered",
         "syntax_errors",
@@ -365,30 +364,39 @@ class Document:
         text: str,
         data: dict[str, object],
         syntax_errors: list[SyntaxProblem],
-        recovered: bool,
-        records: dict[Path, Rec],
+        scanned: str | None,
     ) -> None:
+        """Use from_text() or from_bytes(); scanned is the text tomllib accepted, if any."""
         self.text = text
         self.data = data
         self.syntax_errors = syntax_errors
-        self.recovered = recovered
-        self._records = records
+        # Any syntax problem means data is partial (blanked lines, or {} if nothing parsed).
+        self.recovered = bool(syntax_errors)
+        self._scanned = scanned
+        self._records: dict[Path, Rec] | None = None
         self._nodes: dict[Path, Node] = {}
         self._children: dict[Path, list[Path]] | None = None
         self._line_starts: list[int] | None = None
 
     @classmethod
     def from_text(cls, text: str) -> Document:
+        """Parse text; syntax problems are recorded (and recovered from), never raised."""
+        if not text.startswith("\ufeff"):
+            try:
+                return cls(text, tomllib.loads(text), [], text)
+            except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
+                pass
         return cls._build(text, [])
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Document:
+        """Decode UTF-8 and parse; a BOM or invalid bytes become syntax problems."""
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text, bad = _decode_utf8(raw)
             return cls._build(text, bad)
-        return cls._build(text, [])
+        return cls.from_text(text)
 
     @classmethod
     def _build(cls, text: str, bad_bytes: list[tuple[int, int]]) -> Document:
@@ -397,29 +405,26 @@ class Document:
             recovery.add(SyntaxProblem(_BOM_MESSAGE, Span(0, 1), _BOM_HINT))
             recovery.work = " " + text[1:]
         for offset, byte in bad_bytes:
-            message = (
-                f"invalid UTF-8 byte 0x{byte:02X} in the file; "
-                "Flash's TOML reader only accepts UTF-8"
-            )
+            message = _UTF8_MESSAGE.format(byte)
             recovery.add(SyntaxProblem(message, Span(offset, offset + 1), _UTF8_HINT))
             line = recovery.line_of(offset)
             recovery.blank(line, line)
         data, parsed = recovery.parse()
-        records = scan(recovery.work).records if parsed else {}
-        problems = recovery.problems
-        # Any syntax problem means data is partial (blanked lines, or {} if nothing parsed).
-        document = cls(text, data, problems, bool(problems), records)
-        if recovery.work is text:
-            document._line_starts = recovery.starts
+        document = cls(text, data, recovery.problems, recovery.work if parsed else None)
+        document._line_starts = recovery.starts
         return document
 
     def __repr__(self) -> str:
-        return (
-            f"<Document {len(self.text)} chars, {len(self._records)} nodes, "
-            f"{len(self.syntax_errors)} syntax errors>"
-        )
+        return f"<Document {len(self.text)} chars, {len(self.syntax_errors)} syntax errors>"
 
     # -- nodes -------------------------------------------------------------------------
+
+    @property
+    def _recs(self) -> dict[Path, Rec]:
+        # Scanned on first use: checking a valid file whose data passes needs no positions.
+        if self._records is None:
+            self._records = {} if self._scanned is None else scan(self._scanned).records
+        return self._records
 
     def _node(self, path: Path, rec: Rec) -> Node:
         node = self._nodes.get(path)
@@ -437,31 +442,33 @@ class Document:
 
     def node(self, path: Path) -> Node | None:
         path = tuple(path)
-        rec = self._records.get(path)
+        rec = self._recs.get(path)
         return None if rec is None else self._node(path, rec)
 
     def nodes(self) -> Iterable[Node]:
         """All nodes in document order."""
-        return [self._node(path, rec) for path, rec in self._records.items()]
+        return [self._node(path, rec) for path, rec in self._recs.items()]
 
     def nearest(self, path: Path) -> Node | None:
         """The node for the longest prefix of path that has one."""
         path = tuple(path)
+        records = self._recs
         for size in range(len(path), 0, -1):
-            rec = self._records.get(path[:size])
+            rec = records.get(path[:size])
             if rec is not None:
                 return self._node(path[:size], rec)
         return None
 
     def children(self, path: Path) -> list[Node]:
         """Direct child nodes of path, in document order."""
+        records = self._recs
         if self._children is None:
             index: dict[Path, list[Path]] = {}
-            for child in self._records:
+            for child in records:
                 index.setdefault(child[:-1], []).append(child)
             self._children = index
         paths = self._children.get(tuple(path), [])
-        return [self._node(child, self._records[child]) for child in paths]
+        return [self._node(child, records[child]) for child in paths]
 
     # -- positions ---------------------------------------------------------------------
 
@@ -483,6 +490,8 @@ class Document:
 
     def offset(self, line: int, column: int) -> int:
         """Inverse of position(), clamped to the document."""
+        # A column past the end clamps to the line's "\n", not before a "\r": position()
+        # counts that "\r" as part of the line, and this stays its exact inverse.
         starts = self._starts()
         if line < 0:
             return 0

@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate, count
 
-from flash_schema._scan import Path, Rec, key_end, open_brackets, scan
+from flash_schema._scan import Path, Rec, decode_key, key_end, open_brackets, scan
 
-__all__ = ["Document", "Node", "Path", "Span", "SyntaxProblem"]
+__all__ = ["Document", "Node", "Path", "Span", "SyntaxProblem", "decode_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +65,7 @@ _BOM_HINT = "save the file as UTF-8 without a BOM"
 _UTF8_MESSAGE = "invalid UTF-8 byte 0x{:02X} in the file; Flash's TOML reader only accepts UTF-8"
 _UTF8_HINT = "re-save the file as UTF-8"
 _DEEP_MESSAGE = "invalid TOML: nesting is too deep"
-_DEEP_HINT = (
-    "Flash's TOML reader (Python's tomllib) cannot read arrays or inline tables nested this deep"
-)
+_DEEP_HINT = "Flash's TOML reader (Python's tomllib) cannot read arrays or inline tables nested this deep"
 _DUPLICATE_HINT = "each key and table may appear only once in a TOML file"
 _NAMESPACE_HINT = (
     "each key and table may appear only once in a TOML file; a table written inline ({...}) "
@@ -231,11 +229,7 @@ class _Recovery:
             elif offset >= n or self.is_blank(line):
                 # Unterminated string, array, ...: blank from where it started.
                 pass
-            elif (
-                first < line
-                and not work[line_start:offset].strip(" \t")
-                and _STATEMENT_LIKE.match(work, line_start)
-            ):
+            elif first < line and not work[line_start:offset].strip(" \t") and _STATEMENT_LIKE.match(work, line_start):
                 # An unclosed array or inline table swallowed the next statement: drop only
                 # the lines of the opener, keeping the statement tomllib stumbled on.
                 opened = open_brackets(work, statement, line_start)
@@ -290,10 +284,7 @@ class _Recovery:
             if (
                 brackets
                 and brackets[-1] == "{"
-                and (
-                    char in ("", "\n", "\r", "#")
-                    or (char == "}" and _TRAILING_COMMA.search(work, statement, offset))
-                )
+                and (char in ("", "\n", "\r", "#") or (char == "}" and _TRAILING_COMMA.search(work, statement, offset)))
             ):
                 return _INLINE_HINT, span
         if work:

@@ -16,8 +16,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from flash_schema._scan import decode_key
-from flash_schema.document import Document, Node, Path, Span
+from flash_schema.document import Document, Node, Path, Span, decode_key
 
 _KEY_PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?""")
 _DOT = re.compile(r"[ \t]*\.[ \t]*")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple, cast
 
-Path = tuple[str | int, ...]
+from flash_schema.document import Path
 
 # One node as plain ints (cheap to build for every key in a big file; document.py turns it
 # into a Node only when asked): kind, key start/end, value start/end, header start/end.

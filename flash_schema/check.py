@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document, Path, Span
-from flash_schema.overrides import Merged, Origin, OverrideError, apply_set, deep_merge
+
+if TYPE_CHECKING:
+    from flash_schema.overrides import Merged, Origin
 from flash_schema.validate import DocumentLocator, Location, Target, span_for, validate_data
 
 SYNTAX_CODE = "toml-syntax"
@@ -90,6 +92,8 @@ def check_config(
     """Check ``doc`` as Flash would after merging ``overlays`` and applying ``sets`` in order."""
     if not overlays and not sets:
         return CheckResult(path, doc, check_document(doc))
+    from flash_schema.overrides import Merged, Origin, OverrideError, apply_set, deep_merge
+
     diags = syntax_diagnostics(doc)
     merged = Merged(_copy(doc.data))
     for i, (label, odoc) in enumerate(overlays):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import typing as t
-from dataclasses import dataclass
 
 import click
 
@@ -15,8 +14,7 @@ Format = t.Literal["text", "json", "github"]
 Color = t.Literal["auto", "always", "never"]
 
 
-@dataclass(frozen=True)
-class CheckOptions:
+class CheckOptions(t.NamedTuple):
     """Everything `flash-schema check` was asked to do (separate from click for testing)."""
 
     files: tuple[str, ...]

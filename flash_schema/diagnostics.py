@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flash_schema.document import Path, Span
 
@@ -18,24 +18,21 @@ class Severity(enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the text at ``span`` (of the diagnostic's document) with ``new_text``."""
 
     span: Span
     new_text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A suggested fix: a title a user can pick and the edits it makes."""
 
     title: str
     edits: tuple[Edit, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One problem in a config.
 
     ``span`` points into the document named by ``source`` (``None``: the checked file itself).
@@ -51,7 +48,7 @@ class Diagnostic:
     fix: Fix | None = None
     source: str | None = None
     origin: str | None = None
-    tags: frozenset[str] = field(default_factory=frozenset)
+    tags: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:

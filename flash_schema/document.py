@@ -11,28 +11,45 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from itertools import accumulate, count
+from typing import TYPE_CHECKING, NamedTuple
 
-from flash_schema._scan import Path, Rec, decode_key, key_end, open_brackets, scan
+if TYPE_CHECKING:
+    from flash_schema._scan import Rec
+
+# The scanner is imported inside the functions that scan, on first use: checking a valid config
+# needs no spans, and compiling its regexes would cost more than the check itself.
+Path = tuple[str | int, ...]
+
+
+def decode_key(raw: str) -> str:
+    """The key a raw TOML key segment (bare, "basic" or 'literal') names."""
+    from flash_schema import _scan  # lazy: see `Path` above
+
+    return _scan.decode_key(raw)
+
+
+def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
+    """A regex compiled on first use (these only serve broken documents)."""
+    return functools.cache(lambda: re.compile(pattern))
+
 
 __all__ = ["Document", "Node", "Path", "Span", "SyntaxProblem", "decode_key"]
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Half-open range of code-point offsets into Document.text."""
 
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     """Where one key, table or value of the document sits in the source.
 
     kind is "table" (a [a.b] header), "array-table" (one [[a]] element; the path ends with
@@ -48,8 +65,7 @@ class Node:
     header: Span | None  # whole `[a.b]` / `[[a]]` header for table and array-table nodes
 
 
-@dataclass(frozen=True, slots=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     """A place where the text is not TOML that Flash can read."""
 
     message: str
@@ -92,21 +108,21 @@ _WORD_HINTS = {
     "null": "TOML has no null value; leave the key out instead",
 }
 
-_ERROR_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*\Z")
-_TOML_BLANK = re.compile(r"[ \t]*")
+_ERROR_POSITION = _lazy(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*\Z")
+_TOML_BLANK = _lazy(r"[ \t]*")
 # Everything on a line except its line break (`\r` only counts as one before `\n`).
-_BLANKABLE = re.compile(r"[^\r\n]+|\r(?!\n)")
+_BLANKABLE = _lazy(r"[^\r\n]+|\r(?!\n)")
 # Lines that open a new statement: `[header]`, `[[header]]` or `key =` / `dotted.key =`.
 _KEY = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
-_STATEMENT_LIKE = re.compile(
+_STATEMENT_LIKE = _lazy(
     rf"[ \t]*(?:\[\[?[ \t]*{_KEY}(?:[ \t]*\.[ \t]*{_KEY})*[ \t]*\]\]?[ \t]*(?:#|\r?\n|\Z)"
     rf"|{_KEY}(?:[ \t]*\.[ \t]*{_KEY})*[ \t]*=)"
 )
-_TRAILING_COMMA = re.compile(r",[ \t]*\Z")
-_SHORT_TIME = re.compile(r"(?<![0-9:])[0-9]{2}:[0-9]{2}(?![0-9:])")
-_BARE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*")
-_LONG_INTEGER = re.compile(r"[0-9][0-9_]{4300,}")
-_ESCAPED_BYTES = re.compile(r"[\udc80-\udcff]+")
+_TRAILING_COMMA = _lazy(r",[ \t]*\Z")
+_SHORT_TIME = _lazy(r"(?<![0-9:])[0-9]{2}:[0-9]{2}(?![0-9:])")
+_BARE_WORD = _lazy(r"[A-Za-z_][A-Za-z0-9_./-]*")
+_LONG_INTEGER = _lazy(r"[0-9][0-9_]{4300,}")
+_ESCAPED_BYTES = _lazy(r"[\udc80-\udcff]+")
 
 
 def _line_starts(text: str) -> list[int]:
@@ -144,7 +160,7 @@ class _Recovery:
 
     def is_blank(self, line: int) -> bool:
         start, end = self.line_content(line)
-        return _TOML_BLANK.fullmatch(self.work, start, end) is not None
+        return _TOML_BLANK().fullmatch(self.work, start, end) is not None
 
     def span_at(self, offset: int) -> Span:
         n = len(self.text)
@@ -165,7 +181,7 @@ class _Recovery:
         start = self.line_content(first)[0]
         end = self.line_content(last)[1]
         old = self.work[start:end]
-        new = _BLANKABLE.sub(lambda m: " " * len(m.group()), old)
+        new = _BLANKABLE().sub(lambda m: " " * len(m.group()), old)
         self.work = self.work[:start] + new + self.work[end:]
         return new != old
 
@@ -182,7 +198,7 @@ class _Recovery:
                 return {}, False
             except ValueError as exc:
                 # tomllib lets int()'s 4300-digit limit escape as a bare ValueError.
-                long_integer = _LONG_INTEGER.search(self.work)
+                long_integer = _LONG_INTEGER().search(self.work)
                 if long_integer is None:
                     self.add(SyntaxProblem(f"invalid TOML: {exc}", self.span_at(0), None))
                     return {}, False
@@ -194,7 +210,7 @@ class _Recovery:
 
     def _locate(self, error: str) -> tuple[str, int]:
         """Split tomllib's message into text and an offset (len(work) = end of document)."""
-        m = _ERROR_POSITION.search(error)
+        m = _ERROR_POSITION().search(error)
         if m is None:
             return error, 0
         if m.group(1) is None:
@@ -207,10 +223,12 @@ class _Recovery:
 
     def _fail(self, message: str, offset: int, *, blank: bool) -> bool:
         """Record the problem at offset and blank what caused it; return whether to go on."""
+        from flash_schema import _scan  # lazy: see `Path` above
+
         work = self.work
         n = len(work)
         # Tolerant, and right up to the broken statement since tomllib accepted all before it.
-        statements = scan(work, stop=offset)
+        statements = _scan.scan(work, stop=offset)
         i = bisect_right(statements.starts, offset) - 1
         statement = statements.starts[i] if i >= 0 else None
         hint, span = self._hint(message, offset, statement)
@@ -222,17 +240,19 @@ class _Recovery:
             line_start = self.starts[line]
             if hint in {_DUPLICATE_HINT, _NAMESPACE_HINT}:
                 # Point at the key or header defined twice rather than past its value.
-                span = Span(statement, max(statement + 1, key_end(work, statement)))
+                span = Span(statement, max(statement + 1, _scan.key_end(work, statement)))
             if hint in {_DUPLICATE_HINT, _NAMESPACE_HINT, _INLINE_HINT}:
                 # The whole statement is at fault, however many lines it spans.
                 last = max(line, end_line)
             elif offset >= n or self.is_blank(line):
                 # Unterminated string, array, ...: blank from where it started.
                 pass
-            elif first < line and not work[line_start:offset].strip(" \t") and _STATEMENT_LIKE.match(work, line_start):
+            elif (
+                first < line and not work[line_start:offset].strip(" \t") and _STATEMENT_LIKE().match(work, line_start)
+            ):
                 # An unclosed array or inline table swallowed the next statement: drop only
                 # the lines of the opener, keeping the statement tomllib stumbled on.
-                opened = open_brackets(work, statement, line_start)
+                opened = _scan.open_brackets(work, statement, line_start)
                 if opened:
                     what = "array" if opened[-1] == "[" else "inline table"
                     hint = f"the {what} opened on line {first + 1} is never closed"
@@ -259,13 +279,15 @@ class _Recovery:
         k = bisect_left(starts, self.starts[first])
         if any(work[s] == "[" for s in starts[k : bisect_left(starts, self.line_content(last)[1])]):
             if last + 1 < len(self.starts):
-                following = scan(work, self.starts[last + 1], until_header=True).stopped
+                following = _scan.scan(work, self.starts[last + 1], until_header=True).stopped
                 last = self.line_of(following) - 1 if following < n else len(self.starts) - 1
             else:
                 last = len(self.starts) - 1
         return self.blank(first, last)
 
     def _hint(self, message: str, offset: int, statement: int | None) -> tuple[str | None, Span]:
+        from flash_schema import _scan  # lazy: see `Path` above
+
         span = self.span_at(offset)
         work = self.work
         if message.startswith(("Cannot overwrite a value", "Cannot declare", "Duplicate inline")):
@@ -280,23 +302,25 @@ class _Recovery:
             return _ESCAPE_HINTS.get(escape, _BACKSLASH_HINT), span
         char = work[offset : offset + 1]
         if statement is not None and work[statement] != "[":
-            brackets = open_brackets(work, statement, offset)
+            brackets = _scan.open_brackets(work, statement, offset)
             if (
                 brackets
                 and brackets[-1] == "{"
-                and (char in ("", "\n", "\r", "#") or (char == "}" and _TRAILING_COMMA.search(work, statement, offset)))
+                and (
+                    char in ("", "\n", "\r", "#") or (char == "}" and _TRAILING_COMMA().search(work, statement, offset))
+                )
             ):
                 return _INLINE_HINT, span
         if work:
             start, end = self.line_content(self.line_of(min(offset, len(work) - 1)))
-            for m in _SHORT_TIME.finditer(work, start, end):
+            for m in _SHORT_TIME().finditer(work, start, end):
                 if m.start() - 1 <= offset <= m.end():
                     return _TIME_HINT, span
         if message in {"Illegal character '\\n'", "Found invalid character '\\n'"}:
             # Only strings reject a newline this way (basic and literal strings).
             return _STRING_LINE_HINT, span
         if message == "Invalid value":
-            word = _BARE_WORD.match(work, offset)
+            word = _BARE_WORD().match(work, offset)
             if word is not None:
                 text = word.group()
                 hint = _WORD_HINTS.get(text, f'text values must be quoted, e.g. "{text}"')
@@ -311,7 +335,7 @@ def _decode_utf8(raw: bytes) -> tuple[str, list[tuple[int, int]]]:
     bad: list[tuple[int, int]] = []
     length = 0
     last = 0
-    for m in _ESCAPED_BYTES.finditer(escaped):
+    for m in _ESCAPED_BYTES().finditer(escaped):
         pieces.append(escaped[last : m.start()])
         length += m.start() - last
         # One run of undecodable bytes can hold several bad sequences; decoding it alone
@@ -412,9 +436,11 @@ class Document:
 
     @property
     def _recs(self) -> dict[Path, Rec]:
+        from flash_schema import _scan  # lazy: see `Path` above
+
         # Scanned on first use: checking a valid file whose data passes needs no positions.
         if self._records is None:
-            self._records = {} if self._scanned is None else scan(self._scanned).records
+            self._records = {} if self._scanned is None else _scan.scan(self._scanned).records
         return self._records
 
     def _node(self, path: Path, rec: Rec) -> Node:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flash_schema.check import CheckResult
 from flash_schema.diagnostics import Diagnostic, Severity
@@ -16,8 +15,7 @@ _COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "hint": "\x1b[36m", "
 _RESET = "\x1b[0m"
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """A 1-based line:column range, columns in characters, end exclusive."""
 
     line: int

@@ -3,48 +3,22 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
-from referencing.jsonschema import DRAFT7
+from referencing import Registry
 
 from flash_schema import keywords as kw
+from flash_schema._schema import SchemaLoadError, canonical, load_schema, make_registry, schema_uri
 from flash_schema.document import Path
 
 Schema = Mapping[str, Any]
 ALGORITHMS = ("sft", "grpo")
+__all__ = ["ALGORITHMS", "KeyInfo", "SchemaIndex", "SchemaLoadError", "get_index", "load_schema"]
 
 
-class SchemaLoadError(Exception):
-    """The packaged schema is missing or not valid JSON."""
-
-
-def _no_retrieval(uri: str) -> Resource[Any]:
-    # The schema is self-contained: nothing is ever fetched, whatever a document names.
-    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
-
-
-def load_schema() -> dict[str, Any]:
-    """The canonical schema, as shipped inside the package."""
-    try:
-        text = resources.files("flash_schema").joinpath("data/flash.schema.json").read_text("utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError) as exc:  # pragma: no cover - a broken install
-        msg = f"cannot load the packaged Flash schema: {exc}"
-        raise SchemaLoadError(msg) from exc
-    if not isinstance(data, dict):  # pragma: no cover - a broken install
-        msg = "the packaged Flash schema is not a JSON object"
-        raise SchemaLoadError(msg)
-    return data
-
-
-@dataclass(frozen=True, slots=True)
-class Model:
+class Model(NamedTuple):
     """One entry of the model catalog."""
 
     id: str
@@ -54,8 +28,7 @@ class Model:
     default: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(NamedTuple):
     """When a conditional block applies: ``algorithm`` is ``grpo``/``sft``, or ``model`` is an id."""
 
     field: str
@@ -97,13 +70,10 @@ class KeyInfo:
 class SchemaIndex:
     """Lookups over the canonical schema by key path; built once per process."""
 
-    def __init__(self, schema: dict[str, Any]) -> None:
+    def __init__(self, schema: dict[str, Any], registry: Registry[Any] | None = None) -> None:
         self.schema = schema
-        self.uri = str(schema.get("$id", "urn:flash-schema"))
-        resource = Resource.from_contents(schema, default_specification=DRAFT7)
-        self.registry: Registry[Any] = Registry(retrieve=_no_retrieval).with_resource(  # type: ignore[call-arg]
-            self.uri, resource
-        )
+        self.uri = schema_uri(schema)
+        self.registry: Registry[Any] = registry if registry is not None else make_registry(schema)
         self._resolver = self.registry.resolver(base_uri=self.uri)
         self.catalog = tuple(
             Model(
@@ -324,4 +294,4 @@ def is_platform_managed(info: KeyInfo) -> bool:
 @functools.cache
 def get_index() -> SchemaIndex:
     """The process-wide schema index (the schema is immutable, so one is enough)."""
-    return SchemaIndex(load_schema())
+    return SchemaIndex(*canonical())

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 
-# Well-known credential shapes. Each entry: (what it looks like, pattern).
-_KNOWN: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an OpenAI-style API key", re.compile(r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}")),
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})")),
-    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{20,}")),
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{30,}")),
-    ("a Stripe key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
-    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-    ("a W&B API key", re.compile(r"\b[0-9a-f]{40}\b")),
+# Well-known credential shapes: (what it looks like, pattern).
+_KNOWN_SOURCES = (
+    ("an OpenAI-style API key", r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}"),
+    ("a GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
+    ("a Hugging Face token", r"\bhf_[A-Za-z0-9]{20,}"),
+    ("an AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("a Google API key", r"\bAIza[0-9A-Za-z_-]{30,}"),
+    ("a Stripe key", r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}"),
+    ("a JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ("a private key", r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+    ("a W&B API key", r"\b[0-9a-f]{40}\b"),
 )
-# A long run of token characters: a candidate for the entropy test.
-_TOKEN = re.compile(r"[A-Za-z0-9_+/=.-]{32,}")
+# Every shape above needs at least this many characters: shorter text is never compiled against.
+_SHORTEST = 20
+
+
+@functools.cache
+def _known() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Compiled on first use: most configs hold no long string at all.
+    return tuple((kind, re.compile(src)) for kind, src in _KNOWN_SOURCES)
+
+
+@functools.cache
+def _token() -> re.Pattern[str]:
+    # A long run of token characters: a candidate for the entropy test.
+    return re.compile(r"[A-Za-z0-9_+/=.-]{32,}")
+
+
 _MIN_ENTROPY = 3.5  # bits per character; English words and paths stay well below
 
 
@@ -40,18 +55,22 @@ def _high_entropy(token: str) -> bool:
 
 def secret_kind(value: str) -> str | None:
     """What a secret-looking ``value`` looks like ("a GitHub token"), or ``None``."""
-    for kind, pattern in _KNOWN:
+    if len(value) < _SHORTEST:
+        return None
+    for kind, pattern in _known():
         if pattern.search(value):
             return kind
-    for match in _TOKEN.finditer(value):
+    for match in _token().finditer(value):
         if _high_entropy(match.group()):
             return "a long random token"
     return None
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for _, p in _KNOWN for m in p.finditer(text)]
-    spans += [m.span() for m in _TOKEN.finditer(text) if _high_entropy(m.group())]
+    if len(text) < _SHORTEST:
+        return []
+    spans = [m.span() for _, p in _known() for m in p.finditer(text)]
+    spans += [m.span() for m in _token().finditer(text) if _high_entropy(m.group())]
     return sorted(spans)
 
 

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 
 from flash_schema import _flashkw
 from flash_schema import keywords as kw
+from flash_schema._schema import canonical
 from flash_schema.diagnostics import Diagnostic, Edit, Fix, Severity, format_path
 from flash_schema.document import Document, Path, Span
-from flash_schema.schema_index import SchemaIndex, get_index
 from flash_schema.secrets import redact
+
+if TYPE_CHECKING:
+    from flash_schema.schema_index import SchemaIndex
 
 Target = Literal["key", "value", "table"]
 
@@ -60,8 +61,7 @@ _TOML_TYPES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where a path lives: a span in a source document, or an origin outside any file."""
 
     span: Span
@@ -123,14 +123,13 @@ def _first_line(doc: Document) -> Span:
 
 @functools.cache
 def _validator() -> Any:
-    index = get_index()
-    return FlashValidator(index.schema, registry=index.registry)
+    schema, registry = canonical()
+    return FlashValidator(schema, registry=registry)
 
 
 def validate_data(data: Mapping[str, Any], locator: Locator, index: SchemaIndex | None = None) -> list[Diagnostic]:
     """Every schema problem of ``data`` (all at once), positioned through ``locator``."""
-    index = index or get_index()
-    validator = _validator() if index is get_index() else FlashValidator(index.schema, registry=index.registry)
+    validator = _validator() if index is None else FlashValidator(index.schema, registry=index.registry)
     ctx = _Context(index, data, locator)
     out: list[Diagnostic] = []
     for error in validator.iter_errors(data):
@@ -167,10 +166,19 @@ def _dedupe(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 class _Context:
-    def __init__(self, index: SchemaIndex, data: Mapping[str, Any], locator: Locator) -> None:
-        self.index = index
+    def __init__(self, index: SchemaIndex | None, data: Mapping[str, Any], locator: Locator) -> None:
+        self._index = index
         self.data = data
         self.locator = locator
+
+    @property
+    def index(self) -> SchemaIndex:
+        # The index serves "did you mean" and "belongs in"; valid configs never need it.
+        if self._index is None:
+            from flash_schema.schema_index import get_index
+
+            self._index = get_index()
+        return self._index
 
     # -- dispatch ------------------------------------------------------------------------------
 
@@ -316,7 +324,7 @@ class _Context:
             hint = "allowed keys: " + ", ".join(sorted(known))
             fix = None
             elsewhere = [p for p in self.index.where_defined(name) if p[:-1] != path]
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            close = _close(name, known, n=1, cutoff=0.6)
             if close:
                 template += f"; did you mean `{close[0]}`?"
                 hint = f"rename it to `{close[0]}`"
@@ -340,7 +348,7 @@ class _Context:
                 f"move it under `[{where}]`",
                 self._move_fix(path, dest),
             )
-        close = difflib.get_close_matches(name, self.index.child_keys(()), n=1, cutoff=0.7)
+        close = _close(name, self.index.child_keys(()), n=1, cutoff=0.7)
         if close:
             return (
                 template + f"; did you mean `{close[0]}`?",
@@ -360,7 +368,7 @@ class _Context:
                 fix,
             )
         tables = [format_path(p) for p in self.index.table_paths() if len(p) == 1]
-        close = difflib.get_close_matches(name, tables, n=1, cutoff=0.6)
+        close = _close(name, tables, n=1, cutoff=0.6)
         if close:
             return (
                 template + f"; did you mean `[{close[0]}]`?",
@@ -372,7 +380,7 @@ class _Context:
     def _did_you_mean(
         self, path: Path, template: str, hint: str | None, fix: Fix | None
     ) -> tuple[str, str | None, Fix | None]:
-        close = difflib.get_close_matches(str(path[-1]), self.index.child_keys(path[:-1]), n=1, cutoff=0.6)
+        close = _close(str(path[-1]), self.index.child_keys(path[:-1]), n=1, cutoff=0.6)
         if close:
             return (
                 template + f"; did you mean `{close[0]}`?",
@@ -623,6 +631,13 @@ def _toml_value(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _close(word: str, candidates: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The closest candidates ("did you mean"); difflib is imported only when a name is wrong."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=cutoff)
+
+
 def _esc(text: str) -> str:
     return redact(text).replace("{", "{{").replace("}", "}}")
 
@@ -655,7 +670,7 @@ def _suggest_value(value: Any, options: Iterable[Any]) -> Any:
     folded = {o.lower(): o for o in opts}
     if value.strip().lower() in folded:
         return folded[value.strip().lower()]
-    lower = difflib.get_close_matches(value.lower(), list(folded), n=1, cutoff=0.6)
+    lower = _close(value.lower(), list(folded), n=1, cutoff=0.6)
     return folded[lower[0]] if lower else None
 
 
@@ -663,4 +678,4 @@ def shift_fix(fix: Fix | None, transform: Callable[[Span], Span]) -> Fix | None:
     """``fix`` with every edit's span passed through ``transform``."""
     if fix is None:
         return None
-    return replace(fix, edits=tuple(replace(e, span=transform(e.span)) for e in fix.edits))
+    return fix._replace(edits=tuple(e._replace(span=transform(e.span)) for e in fix.edits))

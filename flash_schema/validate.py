@@ -36,6 +36,17 @@ FlashValidator = validators.extend(  # type: ignore[no-untyped-call]
 
 #: Codes of lint rules that only make sense when `algorithm` itself is valid.
 _ALGORITHM_LINTS = frozenset({"sft-only-key", "grpo-only-key", "no-op-key"})
+#: Warnings about a value that say nothing new once the same value has an error.
+_DOMINATED = frozenset(
+    {
+        "non-canonical-algorithm",
+        "grpo-length-no-room",
+        "exceeds-serving-context",
+        "non-string-worker-env",
+        "invalid-split",
+        "duplicate-secret",
+    }
+)
 #: Codes whose diagnostic points at the key rather than at its value.
 _KEY_CODES = frozenset(
     {
@@ -148,7 +159,7 @@ def _focus(diags: list[Diagnostic]) -> list[Diagnostic]:
     for d in diags:
         if d.path in typed and d.is_error and d.code != "wrong-type":
             continue
-        if d.path in erred and not d.is_error and d.code not in _KEY_CODES:
+        if d.path in erred and d.code in _DOMINATED:
             continue
         out.append(d)
     return out

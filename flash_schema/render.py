@@ -139,6 +139,8 @@ def facts(info: KeyInfo, algorithm: str | None = None, *, thinking: bool = False
         rows.append(("Default", default))
     rows.append(("Applies to", applies_text(info)))
     rows.append(("Required", required_text(info)))
+    if info.schema.get("deprecated"):
+        rows.append(("Deprecated", str(info.schema.get("deprecationMessage", "yes"))))
     return rows
 
 

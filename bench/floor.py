@@ -6,7 +6,8 @@ import tomllib
 
 import jsonschema
 
-schema = json.load(open(sys.argv[1], encoding="utf-8"))
+with open(sys.argv[1], encoding="utf-8") as fh:
+    schema = json.load(fh)
 validator = jsonschema.Draft7Validator(schema)
 failed = False
 for path in sys.argv[2:]:

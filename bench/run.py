@@ -46,7 +46,13 @@ def prepare() -> dict[str, list[Path]]:
     k4.write_text(big_config(4000), "utf-8")
     k8 = WORK / "keys-8000.toml"
     k8.write_text(big_config(8000), "utf-8")
-    return {"one small file": [small], "1,000 files": many, "5,000-line file": [big], "4,000 keys": [k4], "8,000 keys": [k8]}
+    return {
+        "one small file": [small],
+        "1,000 files": many,
+        "5,000-line file": [big],
+        "4,000 keys": [k4],
+        "8,000 keys": [k8],
+    }
 
 
 def tools() -> dict[str, list[str]]:

@@ -169,9 +169,7 @@ class Doc:
             assert key is not None
             doc.top.pop(key, None)
         elif key is None:
-            doc.tables = {
-                k: v for k, v in doc.tables.items() if k != table and not k.startswith(table + ".")
-            }
+            doc.tables = {k: v for k, v in doc.tables.items() if k != table and not k.startswith(table + ".")}
         else:
             doc.tables.get(table, {}).pop(key, None)
         return doc
@@ -458,9 +456,7 @@ def _wrong_types(b: _Builder) -> None:
     env = sft.without("environment.params")
     for kind, value in _v({"int": 12, "bool": True, "array": ["acme/env"], "float": 1.5}).items():
         b.add(f"type/environment.id/{kind}", env.with_value("environment", "id", value))
-    for kind, value in _v(
-        {"empty-array": [], "empty-table": {}, "false": False, "zero": 0}
-    ).items():
+    for kind, value in _v({"empty-array": [], "empty-table": {}, "false": False, "zero": 0}).items():
         b.add(f"type/environment.id/{kind}", env.with_value("environment", "id", value))
     for kind, value in _v(
         {
@@ -494,9 +490,7 @@ def _wrong_types(b: _Builder) -> None:
         }
     ).items():
         b.add(f"type/environment.pip/{kind}", sft.with_value("environment", "pip", value))
-    for kind, value in _v(
-        {"int": 0, "one": 1, "str-true": "true", "str-yes": "yes", "float": 1.0}
-    ).items():
+    for kind, value in _v({"int": 0, "one": 1, "str-true": "true", "str-yes": "yes", "float": 1.0}).items():
         b.add(f"type/thinking/{kind}", sft.with_value("", "thinking", value))
     b.add("type/thinking/empty-array", sft.with_value("", "thinking", []))
     b.add("type/thinking/str-false", grpo_doc().with_value("", "thinking", "false"))
@@ -542,9 +536,7 @@ def _bounds(b: _Builder) -> None:
     b.add("sizing/4b-sft-max_length-200000", sft_doc().with_value("train", "max_length", 200000))
     b.add("sizing/4b-sft-max_length-16384", sft_doc().with_value("train", "max_length", 16384))
     big = "Qwen/Qwen3.6-35B-A3B"
-    b.add(
-        "sizing/35b-grpo-max_length-16384", grpo_doc(big).with_value("train", "max_length", 16384)
-    )
+    b.add("sizing/35b-grpo-max_length-16384", grpo_doc(big).with_value("train", "max_length", 16384))
     b.add(
         "sizing/35b-grpo-thinking-max_tokens-8192",
         grpo_doc(big, thinking=True).with_value("train", "max_tokens", 8192),
@@ -552,12 +544,8 @@ def _bounds(b: _Builder) -> None:
     b.add("sizing/35b-grpo-max_tokens-1024", grpo_doc(big).with_value("train", "max_tokens", 1024))
     # Flash 0.2.43 never finishes these (grpo_kv_floor_gb loops ~10**15 times); the oracle times
     # out on them.
-    b.add(
-        "sizing/4b-grpo-max_length-2e53-hangs", grpo_doc().with_value("train", "max_length", 2**53)
-    )
-    b.add(
-        "sizing/4b-grpo-group_size-2e63-hangs", grpo_doc().with_value("train", "group_size", 2**63)
-    )
+    b.add("sizing/4b-grpo-max_length-2e53-hangs", grpo_doc().with_value("train", "max_length", 2**53))
+    b.add("sizing/4b-grpo-group_size-2e63-hangs", grpo_doc().with_value("train", "group_size", 2**63))
 
 
 def _lora_caps(b: _Builder) -> None:
@@ -865,9 +853,7 @@ def _top_level_unknowns(b: _Builder) -> None:
     b.add("top/unknown-table/Train", sft.with_table("Train", {"lora_rank": 8}))
     for name in ("grpo", "foo", "sft"):
         b.add(f"top/array-of-tables/{name}", sft.with_tail(f"[[{name}]]\ngroup_size = 8\n"))
-    b.add(
-        "top/array-of-tables/train", sft.without("train").with_tail("[[train]]\nmax_examples = 5\n")
-    )
+    b.add("top/array-of-tables/train", sft.without("train").with_tail("[[train]]\nmax_examples = 5\n"))
     b.add("top/train-subtable", sft.with_table("train.extra", {"x": 1}))
     b.add("top/environment-subtable", sft.with_table("environment.extra", {"x": 1}))
     b.add("top/wandb-subtable", sft.with_table("wandb.extra", {"x": 1}))
@@ -894,17 +880,13 @@ def _managed_keys(b: _Builder) -> None:
         b.add(f"managed/model_policy/{name}", sft.with_value("", "model_policy", value))
     b.add(
         "managed/model_policy/allow-uncatalogued",
-        sft.with_value("", "model_policy", "allow").with_value(
-            "", "model", "meta-llama/Llama-3.1-8B"
-        ),
+        sft.with_value("", "model_policy", "allow").with_value("", "model", "meta-llama/Llama-3.1-8B"),
     )
     b.add("managed/model_policy/table-section", sft.with_table("model_policy", {"mode": "allow"}))
     for name, value in _v({"str": "my-run", "int": 7, "table": {"x": 1}, "empty": ""}).items():
         b.add(f"managed/run_id/{name}", sft.with_value("", "run_id", value))
     b.add("managed/run_id/table-section", sft.with_table("run_id", {"x": 1}))
-    for name, value in _v(
-        {"str": "me/adapters", "int": 5, "table": {"x": 1}, "bool": False}
-    ).items():
+    for name, value in _v({"str": "me/adapters", "int": 5, "table": {"x": 1}, "bool": False}).items():
         b.add(f"managed/hf_repo/{name}", sft.with_value("train", "hf_repo", value))
     b.add("managed/hf_repo/top-level", sft.with_value("", "hf_repo", "me/adapters"))
 
@@ -932,8 +914,7 @@ def _max_examples(b: _Builder) -> None:
     )
     b.add(
         "max_examples/dotted-keys",
-        'model = "Qwen/Qwen3.5-2B"\nenvironment.id = "a/b"\n'
-        "train.max_examples = 3\ntrain.lora_rank = 8\n",
+        'model = "Qwen/Qwen3.5-2B"\nenvironment.id = "a/b"\ntrain.max_examples = 3\ntrain.lora_rank = 8\n',
     )
 
 

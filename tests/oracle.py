@@ -154,9 +154,7 @@ def _sandbox() -> Iterator[Path]:
     with contextlib.ExitStack() as stack:
         stack.enter_context(_LOCK)
         stack.enter_context(mock.patch.dict(os.environ, _OFFLINE_ENV))
-        stack.enter_context(
-            mock.patch.object(flash_vram, "fetch_hf_params_b", _offline_fetch_hf_params_b)
-        )
+        stack.enter_context(mock.patch.object(flash_vram, "fetch_hf_params_b", _offline_fetch_hf_params_b))
         for name in ("connect", "connect_ex", "sendto"):
             stack.enter_context(mock.patch.object(socket.socket, name, _deny_network))
         for name in ("create_connection", "getaddrinfo", "gethostbyname"):
@@ -182,9 +180,7 @@ def _dry_run(base: str, overlays: list[str], sets: list[str]) -> None:
     json.dumps(payload, indent=2)
 
 
-def flash_verdict(
-    base_text: str, overlays: Sequence[str] = (), sets: Sequence[str] = ()
-) -> FlashVerdict:
+def flash_verdict(base_text: str, overlays: Sequence[str] = (), sets: Sequence[str] = ()) -> FlashVerdict:
     """Run Flash 0.2.43's dry-run parse on TOML text (plus ``--config`` texts and ``--set`` args).
 
     ``sets`` are the ``--set`` values as argparse hands them over (``"train.lora_rank=16"``).

@@ -97,9 +97,7 @@ SCALARS = [
 
 
 @pytest.mark.parametrize(("source", "expected"), SCALARS)
-@pytest.mark.parametrize(
-    "suffix", ["", "\n", "  # trailing comment", "\nother = 1\n", " \t# c\r\nother = 1\r\n"]
-)
+@pytest.mark.parametrize("suffix", ["", "\n", "  # trailing comment", "\nother = 1\n", " \t# c\r\nother = 1\r\n"])
 def test_scalar_value_span(source: str, expected: object, suffix: str) -> None:
     doc = Document.from_text(f"[t]\nkey = {source}{suffix}")
     assert doc.syntax_errors == []
@@ -146,11 +144,7 @@ def test_multiline_literal_string_spans() -> None:
 
 
 def test_strings_hide_toml_syntax() -> None:
-    src = (
-        'a = "[not] = {a header} # nor comment"\n'
-        "b = 'x = [1, '\n"
-        '[t]\nc = """\n[fake]\nd = 1\n"""\n'
-    )
+    src = 'a = "[not] = {a header} # nor comment"\nb = \'x = [1, \'\n[t]\nc = """\n[fake]\nd = 1\n"""\n'
     doc = Document.from_text(src)
     assert doc.syntax_errors == []
     assert [n.path for n in doc.nodes()] == [("a",), ("b",), ("t",), ("t", "c")]
@@ -372,10 +366,7 @@ def test_nodes_are_in_document_order_and_lookups() -> None:
 
 
 def test_crlf_spans_are_offsets_into_original_text() -> None:
-    src = (
-        '[train]\r\nlr = 0.5\r\nname = "x" # c\r\n'
-        'list = [\r\n  1,\r\n  2,\r\n]\r\ns = """a\r\nb"""\r\n'
-    )
+    src = '[train]\r\nlr = 0.5\r\nname = "x" # c\r\nlist = [\r\n  1,\r\n  2,\r\n]\r\ns = """a\r\nb"""\r\n'
     doc = Document.from_text(src)
     assert doc.syntax_errors == []
     assert doc.data == {"train": {"lr": 0.5, "name": "x", "list": [1, 2], "s": "a\nb"}}
@@ -421,9 +412,7 @@ def test_empty_and_comment_only_documents() -> None:
 # -- positions ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "src", ["", "a", "a\n", "a = 1\r\nb = 2\r\n", "\n\n\n", "x\ry\nz", "é😀\nü\r\n\r\n"]
-)
+@pytest.mark.parametrize("src", ["", "a", "a\n", "a = 1\r\nb = 2\r\n", "\n\n\n", "x\ry\nz", "é😀\nü\r\n\r\n"])
 def test_position_offset_round_trip(src: str) -> None:
     doc = Document.from_text(src)
     assert doc.line_count == src.count("\n") + 1
@@ -584,9 +573,7 @@ def test_toml_1_1_inline_table_hint(src: str) -> None:
     assert doc.data == {"q": 1}  # the whole inline table statement is dropped
 
 
-@pytest.mark.parametrize(
-    ("src", "escape"), [('s = "\\e[0m"\n', "\\e"), ('s = "caf\\xE9"\n', "\\x")]
-)
+@pytest.mark.parametrize(("src", "escape"), [('s = "\\e[0m"\n', "\\e"), ('s = "caf\\xE9"\n', "\\x")])
 def test_toml_1_1_escape_hint(src: str, escape: str) -> None:
     doc = Document.from_text(src)
     problem = only_error(doc)
@@ -605,9 +592,7 @@ def test_backslash_hint_for_windows_paths() -> None:
     assert "literal string" in problem.hint
 
 
-@pytest.mark.parametrize(
-    "src", ["t = 07:32\n", "d = 1979-05-27T07:32Z\n", "d = 1979-05-27 07:32\n", "a = [07:32]\n"]
-)
+@pytest.mark.parametrize("src", ["t = 07:32\n", "d = 1979-05-27T07:32Z\n", "d = 1979-05-27 07:32\n", "a = [07:32]\n"])
 def test_toml_1_1_time_without_seconds_hint(src: str) -> None:
     problem = Document.from_text(src).syntax_errors[0]
     assert problem.hint is not None
@@ -616,9 +601,7 @@ def test_toml_1_1_time_without_seconds_hint(src: str) -> None:
 
 
 def test_unquoted_string_hint() -> None:
-    assert Document.from_text("model = Qwen\n").syntax_errors[0].hint == (
-        'text values must be quoted, e.g. "Qwen"'
-    )
+    assert Document.from_text("model = Qwen\n").syntax_errors[0].hint == ('text values must be quoted, e.g. "Qwen"')
     assert "lowercase" in (Document.from_text("x = True\n").syntax_errors[0].hint or "")
 
 
@@ -683,9 +666,7 @@ def test_invalid_utf8() -> None:
     doc = Document.from_bytes(raw)
     assert doc.text == raw.decode("utf-8", "replace")
     first = doc.syntax_errors[0]
-    assert first.message == (
-        "invalid UTF-8 byte 0xE9 in the file; Flash's TOML reader only accepts UTF-8"
-    )
+    assert first.message == ("invalid UTF-8 byte 0xE9 in the file; Flash's TOML reader only accepts UTF-8")
     assert first.hint == "re-save the file as UTF-8"
     assert first.span == Span(doc.text.index("\ufffd"), doc.text.index("\ufffd") + 1)
     assert doc.position(first.span.start) == (1, 11)

@@ -150,9 +150,7 @@ def test_overlays_merge_tables_replace_lists_and_run_before_sets() -> None:
     assert not flash_verdict(base).ok
     assert flash_verdict(base, overlays=['[environment]\nsecrets = ["SERVICE_KEY"]\n']).ok
     assert flash_verdict(MINIMAL_SFT, overlays=["train = 5\n"]).message == "[train] must be a table"
-    later = flash_verdict(
-        MINIMAL_SFT, overlays=["[train]\nlora_rank = 999\n"], sets=["train.lora_rank=8"]
-    )
+    later = flash_verdict(MINIMAL_SFT, overlays=["[train]\nlora_rank = 999\n"], sets=["train.lora_rank=8"])
     assert later.ok
 
 

@@ -70,7 +70,8 @@ def test_2020_12_export_shape() -> None:
     assert set(EXPORTED["$defs"]) == set(CANONICAL["definitions"])
     assert EXPORTED["$id"] == CANONICAL["$id"]
     assert EXPORTED[kw.CATALOG] == CANONICAL[kw.CATALOG]
-    assert EXPORTED["properties"]["environment"] == {"$ref": "#/$defs/environment"}
+    secrets = EXPORTED["properties"]["environment"]["properties"]["secrets"]
+    assert secrets["items"]["allOf"][0] == {"$ref": "#/$defs/envVarName"}
 
 
 def test_2020_12_export_is_stable_text() -> None:

@@ -25,6 +25,7 @@ class CheckOptions(t.NamedTuple):
     quiet: bool = False
     strict: bool = False
     stdin_filename: str | None = None
+    jobs: int | None = None
 
 
 def _use_color(choice: Color, stream: t.TextIO) -> bool:
@@ -37,6 +38,7 @@ def _use_color(choice: Color, stream: t.TextIO) -> bool:
 
 def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[int, str, str]:
     """Run a check; returns (exit code, stdout text, stderr text). No printing here."""
+    from flash_schema.batch import check_files
     from flash_schema.check import check_config
     from flash_schema.document import Document
     from flash_schema.files import InputError, read_config_bytes
@@ -49,19 +51,20 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
             overlays.append((overlay, Document.from_bytes(read_config_bytes(overlay))))
         except InputError as exc:
             return 2, "", f"flash-schema: error: overlay {exc}\n"
+    paths = [name for name in options.files if name != "-"]
+    checked = iter(check_files(paths, overlays, options.sets, options.jobs))
     results = []
     for name in options.files:
-        try:
-            if name == "-":
-                raw = (stdin or sys.stdin.buffer).read()
-                label = options.stdin_filename or "<stdin>"
-            else:
-                raw = read_config_bytes(name)
-                label = name
-        except InputError as exc:
-            errors.append(f"flash-schema: error: {exc}")
+        if name == "-":
+            label = options.stdin_filename or "<stdin>"
+            raw = (stdin or sys.stdin.buffer).read()
+            results.append(check_config(label, Document.from_bytes(raw), overlays, options.sets))
             continue
-        results.append(check_config(label, Document.from_bytes(raw), overlays, options.sets))
+        outcome = next(checked)
+        if isinstance(outcome, InputError):
+            errors.append(f"flash-schema: error: {outcome}")
+        else:
+            results.append(outcome)
     if options.output_format == "json":
         out = render_json(results, quiet=options.quiet)
     elif options.output_format == "github":
@@ -117,6 +120,13 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--stdin-filename", metavar="NAME", help="Name to report for `-` (standard input).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes to check with (default: one per core when there are 64 files or more).",
+)
 def check(
     files: tuple[str, ...],
     overlays: tuple[str, ...],
@@ -126,10 +136,11 @@ def check(
     quiet: bool,
     strict: bool,
     stdin_filename: str | None,
+    jobs: int | None,
 ) -> None:
     """Check Flash configs. Exit 0: Flash accepts them; 1: an error (or a warning with --strict);
     2: a file could not be read."""
-    options = CheckOptions(files, overlays, sets, output_format, color, quiet, strict, stdin_filename)
+    options = CheckOptions(files, overlays, sets, output_format, color, quiet, strict, stdin_filename, jobs)
     code, out, err = run_check(options)
     if out:
         click.echo(out, nl=False)

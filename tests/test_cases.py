@@ -46,3 +46,24 @@ def test_cli_text_names_every_problem(case: Case) -> None:
     for line in golden_lines(core):
         code = line.split("[", 1)[1].split("]", 1)[0]
         assert f"[{code}]" in result.output
+
+
+def test_many_files_in_parallel_match_one_by_one(tmp_path) -> None:
+    """With several jobs, every file gets the same verdict and order as checked one by one."""
+    from flash_schema.batch import check_files
+
+    paths = []
+    for i, case in enumerate(CASES * 3):
+        target = tmp_path / f"{i:03d}-{case.name}.toml"
+        target.write_bytes(case.path.read_bytes())
+        paths.append(str(target))
+    paths.append(str(tmp_path / "missing.toml"))
+    serial = check_files(paths, jobs=1)
+    parallel = check_files(paths, jobs=2)
+    assert [type(o).__name__ for o in parallel] == [type(o).__name__ for o in serial]
+    for a, b in zip(serial, parallel, strict=True):
+        if hasattr(a, "diagnostics"):
+            assert a.path == b.path
+            assert a.diagnostics == b.diagnostics
+        else:
+            assert str(a) == str(b)

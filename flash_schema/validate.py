@@ -225,6 +225,8 @@ class _Context:
         if keyword.startswith("x-flash-"):
             template = error.message
             code = CUSTOM_CODES.get(keyword, code)
+            if keyword in _CUSTOM_HINTS and kw.HINT not in schema:
+                schema = {**schema, kw.HINT: _CUSTOM_HINTS[keyword]}
         else:
             template = self._template(keyword, schema, instance, error)
         hint = schema.get(kw.HINT)
@@ -494,6 +496,15 @@ CUSTOM_CODES = {
     kw.SECRET_SCAN: "secret-value",
     kw.GRPO_LENGTH: "grpo-length-no-room",
     kw.JSON_ONLY: "date-in-params",
+}
+
+
+_CUSTOM_HINTS = {
+    kw.FINITE: "use a finite number (TOML's nan and inf are not accepted)",
+    kw.FLOAT_EXACT: "use a smaller integer",
+    kw.SECRET_SCAN: "list the variable's name in `[environment] secrets` and set its value in your shell or `.env`",
+    kw.GRPO_LENGTH: "raise `max_length` above `max_tokens` (plus the prompt), or lower `max_tokens`",
+    kw.JSON_ONLY: "quote the date as a string",
 }
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document, Path, Span
+from flash_schema.secrets import redact
 
 if TYPE_CHECKING:
     from flash_schema.overrides import Merged, Origin
@@ -42,7 +43,8 @@ class CheckResult:
 def syntax_diagnostics(doc: Document, source: str | None = None) -> list[Diagnostic]:
     """The document's TOML syntax problems as error diagnostics."""
     return [
-        Diagnostic(SYNTAX_CODE, Severity.ERROR, (), p.span, p.message, p.hint, source=source) for p in doc.syntax_errors
+        Diagnostic(SYNTAX_CODE, Severity.ERROR, (), p.span, redact(p.message), p.hint and redact(p.hint), source=source)
+        for p in doc.syntax_errors
     ]
 
 
@@ -109,7 +111,7 @@ def check_config(
                     Severity.ERROR,
                     (),
                     Span(0, 0),
-                    str(exc),
+                    redact(str(exc)),
                     "write it as `--set table.key=value`",
                     origin=f"--set {item}",
                 )

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 from itertools import accumulate, count
 from typing import TYPE_CHECKING, NamedTuple
 
+from flash_schema.files import MAX_BYTES
+
 if TYPE_CHECKING:
     from flash_schema._scan import Rec
 
@@ -396,6 +398,10 @@ class Document:
     @classmethod
     def from_text(cls, text: str) -> Document:
         """Parse text; syntax problems are recorded (and recovered from), never raised."""
+        if len(text) > MAX_BYTES:
+            # Parsing and checking are linear but slow per item: bound them (the editor's path).
+            message = f"file is {len(text) / 2**20:.1f} MiB, over the {MAX_BYTES // 2**20} MiB limit for a config"
+            return cls(text, {}, [SyntaxProblem(message, Span(0, 0), "no Flash config comes near it")], None)
         if not text.startswith("\ufeff"):
             try:
                 return cls(text, tomllib.loads(text), [], text)
@@ -406,6 +412,8 @@ class Document:
     @classmethod
     def from_bytes(cls, raw: bytes) -> Document:
         """Decode UTF-8 and parse; a BOM or invalid bytes become syntax problems."""
+        if len(raw) > MAX_BYTES:
+            return cls.from_text(raw.decode("utf-8", "replace"))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

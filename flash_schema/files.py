@@ -6,7 +6,7 @@ import os
 import stat
 
 #: Larger inputs are refused (exit 2): no real config comes near it, and it bounds memory.
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 1024 * 1024
 
 
 class InputError(Exception):
@@ -31,7 +31,7 @@ def read_config_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
         msg = f"{path}: is {kind}; pass a regular TOML file (or use `-` for standard input)"
         raise InputError(msg)
     if st.st_size > max_bytes:
-        msg = f"{path}: is {st.st_size / 1e6:.1f} MB, over the {max_bytes // (1024 * 1024)} MiB limit for a config"
+        msg = f"{path}: is {st.st_size / 2**20:.1f} MiB, over the {max_bytes // 2**20} MiB limit for a config"
         raise InputError(msg)
     try:
         with open(path, "rb") as fh:

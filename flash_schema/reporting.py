@@ -79,7 +79,7 @@ def render_text(results: Sequence[CheckResult], *, color: bool = False, quiet: b
             parts.append(f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}")
         verdict = f"{s['invalid']} of {s['files']} file{'s' if s['files'] != 1 else ''} rejected by Flash"
         lines.append(f"{', '.join(parts)}; {verdict}" if s["errors"] else f"{', '.join(parts)}; all files valid")
-    elif not quiet:
+    elif not quiet and s["files"]:
         lines.append(f"{s['files']} file{'s' if s['files'] != 1 else ''} valid")
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -113,7 +113,7 @@ def render_json(results: Sequence[CheckResult], *, quiet: bool = False) -> str:
                     "severity": d.severity.value,
                     "code": d.code,
                     "message": d.message,
-                    "key": d.key,
+                    "key": redact(d.key),
                     "line": pos.line,
                     "column": pos.column,
                     "end_line": pos.end_line,

@@ -89,6 +89,7 @@ class SchemaIndex:
         self.flash_version = str(schema.get(kw.VERSION, ""))
         self._conditionals = tuple(self._parse_conditionals())
         self._info_cache: dict[Path, KeyInfo | None] = {}
+        self._key_paths: list[Path] | None = None
 
     # -- raw schema walking ------------------------------------------------------------------
 
@@ -138,7 +139,8 @@ class SchemaIndex:
         if path in self._info_cache:
             return self._info_cache[path]
         result = self._build_info(path)
-        self._info_cache[path] = result
+        if result is not None:  # unknown paths are the user's typos: caching them grows without end
+            self._info_cache[path] = result
         return result
 
     def _build_info(self, path: Path) -> KeyInfo | None:
@@ -221,6 +223,8 @@ class SchemaIndex:
 
     def all_key_paths(self) -> list[Path]:
         """Every described key path (tables and leaves), depth first in schema order."""
+        if self._key_paths is not None:
+            return list(self._key_paths)
         out: list[Path] = []
 
         def walk(path: Path) -> None:
@@ -229,7 +233,8 @@ class SchemaIndex:
                 walk((*path, key))
 
         walk(())
-        return out
+        self._key_paths = out
+        return list(out)
 
     def where_defined(self, name: str) -> list[Path]:
         """Key paths whose last segment is ``name`` ("belongs in another table")."""

@@ -138,6 +138,10 @@ def _validator() -> Any:
     return FlashValidator(schema, registry=registry)
 
 
+#: At most this many schema problems per check: 100,000 unknown keys must not take minutes.
+MAX_DIAGNOSTICS = 1000
+
+
 def validate_data(data: Mapping[str, Any], locator: Locator, index: SchemaIndex | None = None) -> list[Diagnostic]:
     """Every schema problem of ``data`` (all at once), positioned through ``locator``."""
     validator = _validator() if index is None else FlashValidator(index.schema, registry=index.registry)
@@ -145,6 +149,8 @@ def validate_data(data: Mapping[str, Any], locator: Locator, index: SchemaIndex 
     out: list[Diagnostic] = []
     for error in validator.iter_errors(data):
         out.extend(ctx.convert(error))
+        if len(out) >= MAX_DIAGNOSTICS:
+            break
     if any(d.path == ("algorithm",) and d.is_error for d in out):
         out = [d for d in out if d.code not in _ALGORITHM_LINTS]
     return _dedupe(_focus(out))
@@ -328,10 +334,12 @@ class _Context:
         instance = error.instance if isinstance(error.instance, Mapping) else {}
         known = list(schema.get("properties", {}))
         table = format_path(path)
-        out = []
+        out: list[Diagnostic] = []
         for name in instance:
             if name in known:
                 continue
+            if len(out) >= MAX_DIAGNOSTICS:
+                break
             key_path = (*path, name)
             template = f"unknown key `{_esc(name)}` in `[{table}]`; Flash rejects it"
             hint = "allowed keys: " + ", ".join(sorted(known))
@@ -649,7 +657,7 @@ def _toml_value(value: Any, limit: int = 60) -> str:
         )
     else:
         text = str(value)
-    text = redact(text)
+    text = redact(text[: limit + 4096])  # only the start is shown; redact() is linear in its input
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -666,9 +674,9 @@ def _esc(text: str) -> str:
 
 def _render(template: str, path: Path, instance: Any) -> str:
     fields: dict[str, str] = {
-        "path": format_path(path) or "(top level)",
-        "key": str(path[-1]) if path else "",
-        "table": format_path(path[:-1]),
+        "path": redact(format_path(path)) or "(top level)",
+        "key": redact(str(path[-1])) if path else "",
+        "table": redact(format_path(path[:-1])),
         "value": _toml_value(instance),
         "valuerepr": _toml_value(instance),
         "meaning": _algorithm_meaning(instance),

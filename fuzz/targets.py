@@ -1,0 +1,283 @@
+"""What the fuzzer runs on one input, and the invariants every surface must keep.
+
+One input is ``mode byte + payload``. The payload is split on ``SEP`` (ASCII record separator,
+0x1E): part 0 is the checked document, part 1 an overlay, the rest ``--set`` arguments. The mode
+byte picks the surface (low 3 bits) and its options (the other bits), so libFuzzer's byte-level
+mutations of a seed config stay meaningful mutations of a config.
+
+Surfaces: the core from bytes and from text (``Document`` + ``check_document``), the core with
+overlays and ``--set`` (``check_config``), the CLI (``run_check`` through standard input, every
+output format), and the language server's pure features (hover, completion, code actions,
+symbols, position conversions) at offsets drawn from the input.
+
+Every violated invariant raises ``InvariantError``; any other exception is a crash too: atheris
+reports both with the input that caused them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for _entry in (ROOT, ROOT / "lsp"):
+    if str(_entry) not in sys.path:
+        sys.path.insert(0, str(_entry))
+
+SEP = b"\x1e"
+MODES = ("bytes", "text", "merge", "cli", "lsp", "surrogates", "bytes", "lsp")
+
+# Imported lazily by load() so that run.py can wrap the imports in atheris.instrument_imports().
+Document = check_document = check_config = run_check = CheckOptions = None  # type: ignore[assignment]
+hover = complete = document_symbols = code_actions = positions = for_editor = None  # type: ignore[assignment]
+_OVERLAY_DIR: str | None = None
+
+
+class InvariantError(AssertionError):
+    """A surface broke one of its promises (a span outside its document, a traceback...)."""
+
+
+def load() -> None:
+    """Import everything a fuzz input reaches (call inside instrument_imports() to get coverage)."""
+    global Document, check_document, check_config, run_check, CheckOptions
+    global hover, complete, document_symbols, code_actions, positions, for_editor
+    from flash_schema.check import check_config as _check_config
+    from flash_schema.check import check_document as _check_document
+    from flash_schema.cli import CheckOptions as _CheckOptions
+    from flash_schema.cli import run_check as _run_check
+    from flash_schema.document import Document as _Document
+
+    Document, check_document, check_config = _Document, _check_document, _check_config
+    run_check, CheckOptions = _run_check, _CheckOptions
+    try:
+        from flash_schema_lsp.features import positions as _positions
+        from flash_schema_lsp.features.actions import code_actions as _code_actions
+        from flash_schema_lsp.features.completion import complete as _complete
+        from flash_schema_lsp.features.diagnostics import for_editor as _for_editor
+        from flash_schema_lsp.features.hover import hover as _hover
+        from flash_schema_lsp.features.symbols import document_symbols as _document_symbols
+    except ImportError:  # the language server is optional: fuzz the core and the CLI only
+        return
+    hover, complete, document_symbols, code_actions = _hover, _complete, _document_symbols, _code_actions
+    positions, for_editor = _positions, _for_editor
+
+
+# -- invariants ------------------------------------------------------------------------------------
+
+
+def check(condition: bool, what: str) -> None:
+    if not condition:
+        raise InvariantError(what)
+
+
+def check_span(span: object, length: int, what: str) -> None:
+    start, end = span.start, span.end  # type: ignore[attr-defined]
+    check(
+        isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= length,
+        f"{what}: span {start}..{end} outside a document of {length} characters",
+    )
+
+
+def check_diagnostics(diags: Iterable[object], length: int, what: str = "diagnostic") -> None:
+    from flash_schema.diagnostics import Diagnostic, Severity
+
+    for d in diags:
+        check(isinstance(d, Diagnostic), f"{what}: not a Diagnostic: {d!r}")
+        assert isinstance(d, Diagnostic)
+        check(isinstance(d.severity, Severity), f"{what}: bad severity {d.severity!r}")
+        check(bool(d.code) and isinstance(d.message, str) and bool(d.message), f"{what}: empty code or message")
+        check_span(d.span, length, f"{what} {d.code}")
+        if d.fix is not None:
+            for edit in d.fix.edits:
+                check_span(edit.span, length, f"{what} {d.code} fix")
+
+
+def check_result(result: object) -> None:
+    """Every diagnostic of a CheckResult lies inside the document it points into."""
+    for d in result.diagnostics:  # type: ignore[attr-defined]
+        doc = result.document_of(d)  # type: ignore[attr-defined]
+        if doc is None:
+            check(d.origin is not None, f"{d.code}: no document and no origin")
+            continue
+        check_diagnostics([d], len(doc.text))
+
+
+def check_cli(code: int, out: str, err: str, output_format: str) -> None:
+    check(code in (0, 1, 2), f"exit code {code}")
+    check("Traceback" not in out and "Traceback" not in err, "a traceback was printed")
+    if output_format == "json" and code != 2:
+        report = json.loads(out)
+        check(isinstance(report.get("files"), list), "JSON output without files")
+
+
+# -- one input -------------------------------------------------------------------------------------
+
+
+def split(payload: bytes) -> tuple[bytes, bytes | None, list[str]]:
+    parts = payload.split(SEP)
+    overlay = parts[1] if len(parts) > 1 else None
+    # Command-line arguments reach Python as str with undecodable bytes as lone surrogates.
+    sets = [p.decode("utf-8", "surrogateescape") for p in parts[2:8]]
+    return parts[0], overlay, sets
+
+
+def _lcg(seed: int, count: int) -> list[int]:
+    out = []
+    x = seed or 1
+    for _ in range(count):
+        x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        out.append(x)
+    return out
+
+
+def offsets(seed: int, length: int, count: int = 6) -> list[int]:
+    """A few offsets in 0..length, both ends included."""
+    return sorted({0, length, *(x % (length + 1) for x in _lcg(seed, count))})
+
+
+def cursor_offsets(doc: object, seed: int, count: int = 4) -> list[int]:
+    """Cursor offsets as the server computes them: random LSP positions through positions.to_offset.
+
+    The server never calls a feature with any other offset (to_offset clamps every position into
+    the document and never lands between the "\r" and "\n" of a CRLF).
+    """
+    text: str = doc.text  # type: ignore[attr-defined]
+    lines = doc.line_count  # type: ignore[attr-defined]
+    out = {0, len(text)}
+    for x in _lcg(seed, count):
+        line = x % (lines + 1)
+        character = (x >> 8) % (len(doc.line_text(line)) + 2)  # type: ignore[attr-defined]
+        encoding = ("utf-8", "utf-16", "utf-32")[(x >> 20) % 3]
+        out.add(positions.to_offset(doc, line, character, encoding))
+    return sorted(out)
+
+
+def run_core(text: str, doc: object) -> list[object]:
+    check(doc.text == text, "Document.text differs from its source")  # type: ignore[attr-defined]
+    diags = check_document(doc)
+    check_diagnostics(diags, len(text))
+    for problem in doc.syntax_errors:  # type: ignore[attr-defined]
+        check_span(problem.span, len(text), "syntax problem")
+    # Positions: every offset maps to a (line, column) that maps back to it.
+    for offset in offsets(len(text), len(text), 3):
+        line, column = doc.position(offset)  # type: ignore[attr-defined]
+        back = doc.offset(line, column)  # type: ignore[attr-defined]
+        check(back == min(max(offset, 0), len(text)), f"position({offset}) -> {line}:{column} -> {back}")
+    return list(diags)
+
+
+def run_lsp(doc: object, diags: Sequence[object], seed: int) -> None:
+    if hover is None:
+        return
+    text: str = doc.text  # type: ignore[attr-defined]
+    n = len(text)
+    for offset in cursor_offsets(doc, seed):
+        found = hover(doc, offset)
+        if found is not None:
+            check_span(found.span, n, "hover")
+            check(isinstance(found.markdown, str), "hover markdown")
+        for item in complete(doc, offset, snippets=bool(offset & 1)):
+            check_span(item.replace, n, "completion")
+            check(isinstance(item.insert_text, str) and bool(item.label), "completion item")
+        from flash_schema.document import Span
+
+        for action in code_actions(diags, Span(max(0, min(offset, n)), max(0, min(offset + 3, n)))):
+            for edit in action.edits:
+                check_span(edit.span, n, "code action")
+        for encoding in ("utf-8", "utf-16", "utf-32"):
+            line, character = positions.to_position(doc, offset, encoding)
+            check(line >= 0 and character >= 0, "to_position")
+            back = positions.to_offset(doc, line, character, encoding)
+            check(0 <= back <= n, "to_offset out of the document")
+            positions.to_offset(doc, line + (seed % 3) - 1, character + (seed % 7) - 3, encoding)
+    stack = list(document_symbols(doc))
+    while stack:
+        symbol = stack.pop()
+        check_span(symbol.span, n, "symbol")
+        check_span(symbol.selection, n, "symbol selection")
+        stack.extend(symbol.children)
+    for d in for_editor(diags):
+        check_span(d.span, n, "editor diagnostic")
+
+
+def _overlay_path(raw: bytes) -> str:
+    global _OVERLAY_DIR  # noqa: PLW0603
+    if _OVERLAY_DIR is None:
+        _OVERLAY_DIR = tempfile.mkdtemp(prefix="flash-schema-fuzz-")
+    path = os.path.join(_OVERLAY_DIR, "overlay.toml")
+    with open(path, "wb") as fh:
+        fh.write(raw)
+    return path
+
+
+def one_input(data: bytes) -> None:
+    """Run one fuzz input through the surface its first byte selects; raise on a broken promise."""
+    if Document is None:
+        load()
+    if not data:
+        data = b"\x00"
+    flags, payload = data[0], data[1:]
+    mode = MODES[flags & 7]
+    seed = zlib.crc32(payload)
+    main, overlay, sets = split(payload)
+    if mode == "bytes":
+        doc = Document.from_bytes(main)
+        diags = run_core(doc.text, doc)
+        if flags & 8:
+            run_lsp(doc, diags, seed)
+    elif mode in ("text", "lsp", "surrogates"):
+        # "surrogates": what a JSON-RPC client may send (\ud800 escapes are valid JSON).
+        text = main.decode("utf-8", "surrogateescape" if mode == "surrogates" else "replace")
+        doc = Document.from_text(text)
+        diags = run_core(text, doc)
+        if mode != "text" or flags & 8:
+            run_lsp(doc, diags, seed)
+    elif mode == "merge":
+        doc = Document.from_bytes(main)
+        overlays = [("overlay.toml", Document.from_bytes(overlay))] if overlay is not None else []
+        if flags & 8 and overlay is not None:
+            overlays.append(("again.toml", Document.from_bytes(overlay[::-1])))
+        check_result(check_config("main.toml", doc, overlays, sets))
+    else:  # cli
+        output_format = ("text", "json", "github", "text")[(flags >> 3) & 3]
+        options = CheckOptions(
+            files=("-",),
+            overlays=(_overlay_path(overlay),) if overlay is not None else (),
+            sets=tuple(sets),
+            output_format=output_format,  # type: ignore[arg-type]
+            color="always" if flags & 32 else "never",
+            quiet=bool(flags & 64),
+            strict=bool(flags & 128),
+            stdin_filename="fuzz.toml",
+        )
+        code, out, err = run_check(options, stdin=io.BytesIO(main))
+        check_cli(code, out, err, output_format)
+        out.encode("utf-8", "surrogateescape")  # what click.echo must be able to write
+
+
+# -- seeds -----------------------------------------------------------------------------------------
+
+
+def seed_inputs() -> dict[str, bytes]:
+    """Valid and broken configs from the repository, once per surface (name -> input)."""
+    files = sorted(
+        [*ROOT.glob("tests/cases/*.toml"), *ROOT.glob("examples/*.toml"), *ROOT.glob("examples/broken/*.toml")]
+    )
+    overlay = (ROOT / "tests/cases/_overlay-grpo.toml").read_bytes() if (ROOT / "tests/cases").is_dir() else b""
+    out: dict[str, bytes] = {}
+    for path in files:
+        raw = path.read_bytes()
+        if len(raw) > 8192:
+            continue
+        stem = path.stem
+        out[f"bytes-{stem}"] = bytes([0]) + raw
+        out[f"lsp-{stem}"] = bytes([4]) + raw
+        out[f"merge-{stem}"] = bytes([2]) + raw + SEP + overlay + SEP + b"train.lora_rank=8" + SEP + b"steps"
+        out[f"cli-{stem}"] = bytes([3 | 8]) + raw + SEP + overlay + SEP + b"wandb.project=x"
+    return out

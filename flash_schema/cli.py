@@ -189,9 +189,16 @@ def docs(output: str, check_only: bool) -> None:
 @main.command()
 def lsp() -> None:
     """Start the language server on stdio."""
+    import gc
+
+    # Importing pygls and lsprotocol builds objects that are all kept for good: the cycle
+    # collector would walk them again and again (a tenth of the start-up) and find nothing.
+    # start() freezes them and turns it back on.
+    gc.disable()
     try:
         from flash_schema_lsp.server import start
     except ImportError as exc:
+        gc.enable()
         raise click.ClickException(
             f"the language server needs its extras: pip install 'flash-schema[lsp]' ({exc})"
         ) from None

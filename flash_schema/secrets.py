@@ -21,7 +21,15 @@ _KNOWN_SOURCES = (
     ("a W&B API key", r"\b[0-9a-f]{40}\b"),
 )
 # Every shape above needs at least this many characters: shorter text is never compiled against.
-_SHORTEST = 20
+SHORTEST = 20
+
+
+@functools.cache
+def _candidate() -> re.Pattern[str]:
+    # Every shape above, and every long random token, holds a run of at least 15 token
+    # characters ([A-Za-z0-9_+/=.-]; the shortest is a Slack token, `xoxb-` and 10 more) or
+    # `-----BEGIN`: one search rules out most text before the shapes are tried one by one.
+    return re.compile(r"[A-Za-z0-9_+/=.-]{15}|-----BEGIN")
 
 
 @functools.cache
@@ -55,7 +63,7 @@ def _high_entropy(token: str) -> bool:
 
 def secret_kind(value: str) -> str | None:
     """What a secret-looking ``value`` looks like ("a GitHub token"), or ``None``."""
-    if len(value) < _SHORTEST:
+    if len(value) < SHORTEST or _candidate().search(value) is None:
         return None
     for kind, pattern in _known():
         if pattern.search(value):
@@ -67,7 +75,7 @@ def secret_kind(value: str) -> str | None:
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    if len(text) < _SHORTEST:
+    if len(text) < SHORTEST or _candidate().search(text) is None:
         return []
     spans = [m.span() for _, p in _known() for m in p.finditer(text)]
     spans += [m.span() for m in _token().finditer(text) if _high_entropy(m.group())]

@@ -13,23 +13,31 @@ every problem twice.
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import gc
 import logging
+import os
+import stat
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ParamSpec, TypeVar
 
 from lsprotocol import types as lsp
+from pygls import IS_WASM
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import LanguageServerProtocol, default_converter, lsp_method
 
 from flash_schema import __version__
 from flash_schema_lsp.features import positions, selection
 
 if TYPE_CHECKING:
+    from cattrs import Converter
+
     from flash_schema.diagnostics import Diagnostic, Edit
     from flash_schema.document import Document, Span
     from flash_schema_lsp.features.symbols import Symbol
@@ -59,7 +67,7 @@ class OpenDocument:
 
     def update(self, text: str, version: int | None) -> None:
         if text != self.text:
-            self._doc = None
+            self._doc = _reparse(self._doc, text) if self._doc is not None else None
             self._diags = None
         self._lsp = None
         self.text = text
@@ -77,14 +85,15 @@ class OpenDocument:
         """Build what hover and completion look up (spans, lines, headers) ahead of them.
 
         Called after the diagnostics went out, so it costs their latency nothing, and the
-        next hover or completion on this text finds everything cached.
+        next hover or completion on this text finds everything cached; so does the next edit,
+        whose re-parse (``features.reparse``) looks up the edited statement in these spans.
         """
         from flash_schema_lsp.features.cursor import view
 
         parsed = self.document()
         parsed.children(())  # scans the spans and indexes children
         _ = parsed.line_count
-        view(parsed).header_starts()
+        view(parsed).headers()  # finds the header lines, and which declare tables
 
     def diagnostics(self) -> list[Diagnostic]:
         """The core's diagnostics of the current text, computed once per text."""
@@ -93,6 +102,17 @@ class OpenDocument:
 
             self._diags = diagnose(self.document())
         return self._diags
+
+
+def _reparse(old: Document, text: str) -> Document | None:
+    """``text`` parsed from ``old`` when the edit stayed inside one value (else ``None``)."""
+    from flash_schema_lsp.features.reparse import reparse
+
+    try:
+        return reparse(old, text)
+    except Exception as exc:  # a bug there must not cost more than the full parse
+        _log_failure("reparse", exc)
+        return None
 
 
 # -- the server ------------------------------------------------------------------------------------
@@ -112,6 +132,24 @@ class _Protocol(LanguageServerProtocol):
         return (yield from super().lsp_initialize(params))
 
 
+class JSON(dict[str, Any]):
+    """A result already in the shape LSP sends it (camelCase keys, plain values): sent as is.
+
+    lsprotocol's converter turns attrs objects into JSON with a hook per field; for a
+    completion list that costs more than computing it.  A hot handler builds this instead.
+    """
+
+
+def _as_is(value: JSON) -> JSON:
+    return value
+
+
+def _converter() -> Converter:
+    converter: Converter = default_converter()  # type: ignore[no-untyped-call]
+    converter.register_unstructure_hook(JSON, _as_is)
+    return converter
+
+
 class FlashLanguageServer(LanguageServer):
     """The Flash config language server's state: settings, client support, open documents."""
 
@@ -121,6 +159,7 @@ class FlashLanguageServer(LanguageServer):
             __version__,
             text_document_sync_kind=lsp.TextDocumentSyncKind.Full,
             protocol_cls=_Protocol,
+            converter_factory=_converter,
         )
         self.settings = selection.Settings()
         self.documents: dict[str, OpenDocument] = {}
@@ -132,6 +171,50 @@ class FlashLanguageServer(LanguageServer):
         self.configuration_requests = False
         self.refresh_support = False
         self.generation = 0  # bumped on every settings change (part of pull result ids)
+
+    # -- stdio ---------------------------------------------------------------------------------
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls's stdio server, but reading a piped stdin on the event loop itself.
+
+        pygls reads stdin in a thread pool, one hand-over per header line and body, so every
+        message waits for a worker thread and then for the loop to wake up.  A pipe (what
+        editors give their servers) can be watched by the loop directly: the loop wakes once
+        per message, with no thread involved.  Anything else (a file, a terminal, a socket,
+        Windows) keeps pygls's reader.
+        """
+        stdin = stdin or sys.stdin.buffer
+        stdout = stdout or sys.stdout.buffer
+        if IS_WASM or not _separate_pipe(stdin, stdout):
+            super().start_io(stdin, stdout)
+            return
+        self._stop_event = stop = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout))
+        try:
+            asyncio.run(self._serve_pipe(stdin.fileno(), stop))
+        except BrokenPipeError:
+            logger.error("Connection to the client is lost! Shutting down the server.")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+    async def _serve_pipe(self, fd: int, stop: threading.Event) -> None:
+        loop = asyncio.get_running_loop()
+        stream = asyncio.StreamReader(limit=_READ_LIMIT, loop=loop)
+        pipe = open(fd, "rb", buffering=0, closefd=False)  # noqa: SIM115 (the transport closes it)
+        transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream, loop=loop), pipe)
+        try:
+            await run_async(
+                stop_event=stop,
+                reader=_PipeReader(stream),
+                protocol=self.protocol,
+                logger=logger,
+                error_handler=self.report_server_error,
+            )
+        finally:
+            transport.close()
+            os.set_blocking(fd, True)  # the pipe's flags are shared with whoever else holds it
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -253,6 +336,42 @@ class FlashLanguageServer(LanguageServer):
             self.workspace_diagnostic_refresh(None)
 
 
+_READ_LIMIT = 1 << 20  # bytes the reader buffers before it pauses the pipe (and longest header line)
+
+
+def _separate_pipe(stdin: BinaryIO, stdout: BinaryIO) -> bool:
+    """Whether stdin is a pipe of its own (safe to make non-blocking for the event loop).
+
+    POSIX only: Windows' event loop cannot watch the anonymous pipes editors start servers with.
+    """
+    if os.name != "posix":
+        return False
+    try:
+        inp, out = os.fstat(stdin.fileno()), os.fstat(stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (e.g. tests' in-memory streams)
+        return False
+    return stat.S_ISFIFO(inp.st_mode) and (inp.st_dev, inp.st_ino) != (out.st_dev, out.st_ino)
+
+
+class _PipeReader:
+    """An ``asyncio.StreamReader`` as pygls's reader: end of input reads as ``b""``, as pygls expects."""
+
+    def __init__(self, stream: asyncio.StreamReader) -> None:
+        self._stream = stream
+
+    async def readline(self) -> bytes:
+        try:
+            return await self._stream.readline()
+        except ValueError:  # a "line" longer than the limit: no client sends one
+            return b""
+
+    async def readexactly(self, n: int) -> bytes:
+        try:
+            return await self._stream.readexactly(n)
+        except asyncio.IncompleteReadError:  # the client went away mid-message
+            return b""
+
+
 server = FlashLanguageServer()
 
 
@@ -335,6 +454,9 @@ def _warm_up() -> None:
         diagnose(Document.from_text('model = "Qwen/Qwen3.5-4B"\n\n[environment]\nid = "org/env"\n'))
     except Exception as exc:
         _log_failure("warm-up", exc)
+    else:
+        if gc.get_freeze_count():  # in the server process (tune_gc froze), not in a test's
+            gc.freeze()  # the schema index and validator live as long as the server, too
 
 
 async def _pull_configuration(ls: FlashLanguageServer) -> None:
@@ -462,9 +584,16 @@ _COMPLETION_KINDS = {
 }
 
 
-@server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["[", ".", '"', "="]))
+_SNIPPET, _PLAIN_TEXT = lsp.InsertTextFormat.Snippet.value, lsp.InsertTextFormat.PlainText.value
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_COMPLETION,
+    lsp.CompletionOptions(trigger_characters=["[", ".", '"', "="], resolve_provider=True),
+)
 @safe(_none)
-def completion(ls: FlashLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
+def completion(ls: FlashLanguageServer, params: lsp.CompletionParams) -> JSON | None:
+    """A ``CompletionList``, as JSON (see ``JSON``)."""
     doc = ls.served(params.text_document.uri)
     if doc is None:
         return None
@@ -472,23 +601,49 @@ def completion(ls: FlashLanguageServer, params: lsp.CompletionParams) -> lsp.Com
 
     parsed = doc.document()
     items = complete(parsed, ls.offset_of(parsed, params.position), snippets=ls.snippets)
-    doc_kind = lsp.MarkupKind.Markdown if ls.completion_markdown else lsp.MarkupKind.PlainText
+    ranges: dict[Span, dict[str, Any]] = {}  # most items replace the same text
     out = []
     for item in items:
-        documentation = lsp.MarkupContent(kind=doc_kind, value=item.documentation) if item.documentation else None
-        out.append(
-            lsp.CompletionItem(
-                label=item.label,
-                kind=_COMPLETION_KINDS.get(item.kind, lsp.CompletionItemKind.Text),
-                detail=item.detail,
-                documentation=documentation,
-                sort_text=item.sort_text,
-                filter_text=item.filter_text,
-                insert_text_format=lsp.InsertTextFormat.Snippet if item.snippet else lsp.InsertTextFormat.PlainText,
-                text_edit=lsp.TextEdit(ls.range_of(parsed, item.replace), item.insert_text),
-            )
-        )
-    return lsp.CompletionList(is_incomplete=False, items=out)
+        edit_range = ranges.get(item.replace)
+        if edit_range is None:
+            edit_range = ranges[item.replace] = _range_json(ls.range_of(parsed, item.replace))
+        entry: dict[str, Any] = {
+            "label": item.label,
+            "kind": _COMPLETION_KINDS.get(item.kind, lsp.CompletionItemKind.Text).value,
+            "insertTextFormat": _SNIPPET if item.snippet else _PLAIN_TEXT,
+            "textEdit": {"range": edit_range, "newText": item.insert_text},
+        }
+        if item.detail is not None:
+            entry["detail"] = item.detail
+        if item.sort_text is not None:
+            entry["sortText"] = item.sort_text
+        if item.filter_text is not None:
+            entry["filterText"] = item.filter_text
+        # The documentation (Markdown, often longer than all the rest) comes with
+        # completionItem/resolve, for the item the editor shows: what it needs is the data.
+        if item.docs is not None:
+            entry["data"] = item.docs.to_json()
+        out.append(entry)
+    return JSON(isIncomplete=False, items=out)
+
+
+@server.feature(lsp.COMPLETION_ITEM_RESOLVE)
+def completion_resolve(ls: FlashLanguageServer, item: lsp.CompletionItem) -> lsp.CompletionItem:
+    """Fill in the documentation of a completion item (from what ``completion`` put in its data)."""
+    if item.documentation is not None:
+        return item
+    try:
+        from flash_schema_lsp.features.completion import Documentation
+
+        docs = Documentation.from_json(item.data)
+        text = docs.render() if docs is not None else None
+    except Exception as exc:
+        _log_failure("completionItem/resolve", exc)
+        return item
+    if text:
+        kind = lsp.MarkupKind.Markdown if ls.completion_markdown else lsp.MarkupKind.PlainText
+        item.documentation = lsp.MarkupContent(kind=kind, value=text)
+    return item
 
 
 # -- code actions ----------------------------------------------------------------------------------------------
@@ -623,4 +778,18 @@ def _flatten(
 def start() -> None:
     """Run the server on stdio until the client says exit (``flash-schema lsp``)."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="flash-schema lsp: %(levelname)s %(message)s")
+    tune_gc()
     server.start_io()
+
+
+def tune_gc() -> None:
+    """Turn the cycle collector back on (``flash-schema lsp`` turns it off while importing).
+
+    What exists by now (modules, classes, lsprotocol's converters) lives as long as the
+    process: frozen, no collection walks it again.  Unfrozen, each full collection (which the
+    allocations of a few big edits trigger) would take some 50 ms to find nothing there.  The
+    cycles the imports left behind (a few MB) are frozen too: collecting them would cost
+    start-up time, for memory that is small and never grows.
+    """
+    gc.freeze()
+    gc.enable()

@@ -125,6 +125,16 @@ async def test_broken_config_round_trip(client: LanguageClient):
     assert isinstance(edit, lsp.TextEdit)
     assert edit.new_text == "learning_rate"
     assert edit.range == lsp.Range(position_of(BROKEN, "learnig_rate"), position_of(BROKEN, "learnig_rate", 12))
+    # Its documentation comes when the editor shows the item (completionItem/resolve).
+    completion_caps = INIT_RESULTS[id(client)].capabilities.completion_provider
+    assert completion_caps is not None
+    assert completion_caps.resolve_provider
+    assert items["learning_rate"].documentation is None
+    resolved = await client.completion_item_resolve_async(items["learning_rate"])
+    assert isinstance(resolved.documentation, lsp.MarkupContent)
+    assert resolved.documentation.kind == lsp.MarkupKind.Markdown
+    assert "**`train.learning_rate`**" in resolved.documentation.value
+    assert resolved.label == "learning_rate"
 
     # Quick fixes for the typo and the misplaced key.
     actions = await client.text_document_code_action_async(

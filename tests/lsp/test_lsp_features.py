@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
 from flash_schema_lsp.features import positions
 from flash_schema_lsp.features.actions import apply_edits, code_actions
-from flash_schema_lsp.features.completion import CompletionItem, complete
+from flash_schema_lsp.features.completion import CompletionItem, Documentation, complete
 from flash_schema_lsp.features.cursor import context_at, enclosing_table, target_at
 from flash_schema_lsp.features.diagnostics import for_editor
 from flash_schema_lsp.features.hover import hover
@@ -46,6 +47,20 @@ def test_keys_in_train_with_prefix(at):
     assert item.snippet
     assert item.documentation is not None
     assert "**`train.lora_rank`**" in item.documentation
+    # The server sends `docs` as the item's data and renders it on completionItem/resolve.
+    assert item.docs is not None
+    sent = Documentation.from_json(json.loads(json.dumps(item.docs.to_json())))
+    assert sent == item.docs
+    assert sent.render() == item.documentation
+
+
+def test_documentation_refs_from_the_editor_are_checked():
+    assert Documentation.from_json(None) is None
+    assert Documentation.from_json({"path": "train"}) is None
+    assert Documentation.from_json({"path": [True]}) is None
+    assert Documentation.from_json({"path": ["train"], "algorithm": 3, "thinking": False}) is None
+    assert Documentation.from_json({"path": ["nope"], "algorithm": None, "thinking": False}) is not None
+    assert Documentation(("nope",)).render() is None
 
 
 def test_keys_offers_lora_alpha_when_absent(at):
@@ -197,6 +212,11 @@ def test_model_ids_with_cap_in_detail(at):
     assert doc.text[four.replace.start : four.replace.end] == '"Q'
     assert four.insert_text == '"Qwen/Qwen3.5-4B"'
     assert four.filter_text == '"Qwen/Qwen3.5-4B"'
+    assert four.docs is not None
+    sent = Documentation.from_json(json.loads(json.dumps(four.docs.to_json())))
+    assert sent is not None
+    assert sent.render() == four.documentation
+    assert "Qwen/Qwen3.5-4B" in (four.documentation or "")
 
 
 def test_model_value_replaces_auto_closed_quote(at):

@@ -56,3 +56,48 @@ def test_settings_change_re_decides():
     ls.apply_settings(Settings(detect_by_content=False))
     assert not doc.served
     assert ls.generation == 1
+
+
+def test_an_edited_value_gives_the_diagnostics_of_a_fresh_parse():
+    doc = srv.OpenDocument("file:///w/configs/a.toml", FLASH + "\n[train]\nsteps = 300\n", 1)
+    doc.warm()  # as after a publish: the next edit can reuse the parse
+    for version, steps in enumerate(("0", "3000", "nan", '"x"', "", "0"), start=2):
+        text = FLASH + f"\n[train]\nsteps = {steps}\n"
+        doc.update(text, version)
+        fresh = srv.OpenDocument(doc.uri, text, version)
+        assert doc.diagnostics() == fresh.diagnostics(), steps
+        doc.warm()
+
+
+def test_completion_documentation_comes_with_resolve():
+    from flash_schema_lsp.features.completion import Documentation
+    from lsprotocol import types as lsp
+
+    ls = srv.FlashLanguageServer()
+    item = lsp.CompletionItem(label="steps", data=Documentation(("train", "steps"), "grpo").to_json())
+    resolved = srv.completion_resolve(ls, item)
+    assert isinstance(resolved.documentation, lsp.MarkupContent)
+    assert "**`train.steps`**" in resolved.documentation.value
+    junk = lsp.CompletionItem(label="x", data={"path": 3})
+    assert srv.completion_resolve(ls, junk).documentation is None
+
+
+def test_stdin_is_read_on_the_event_loop_only_from_a_pipe_of_its_own(tmp_path):
+    import io
+    import os
+
+    (read, write), (read_other, write_other) = os.pipe(), os.pipe()
+    try:
+        with (
+            open(read, "rb", closefd=False) as stdin,
+            open(write, "wb", closefd=False) as same_pipe,
+            open(write_other, "wb", closefd=False) as stdout,
+            open(tmp_path / "f", "wb") as file,
+        ):
+            assert srv._separate_pipe(stdin, stdout) is (os.name == "posix")
+            assert not srv._separate_pipe(stdin, same_pipe)  # one pipe both ways: not its own
+            assert not srv._separate_pipe(file, stdout)
+    finally:
+        for fd in (read, write, read_other, write_other):
+            os.close(fd)
+    assert not srv._separate_pipe(io.BytesIO(), io.BytesIO())

@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from flash_schema.diagnostics import format_path
-from flash_schema.document import Document, Span
+from flash_schema.document import Document, Path, Span
 from flash_schema.render import toml_literal, type_text, value_markdown
 from flash_schema.schema_index import KeyInfo, SchemaIndex, get_index, is_platform_managed
 from flash_schema_lsp.features.common import (
@@ -36,11 +37,56 @@ Kind = Literal["key", "table", "value", "enum", "boolean"]
 
 
 @dataclass(frozen=True, slots=True)
+class Documentation:
+    """What a completion's documentation describes, to render it only when it is shown.
+
+    A key or table (``path``, under ``algorithm`` and ``thinking``), or with ``is_value`` one
+    of the allowed values of the key at ``path``.  It travels to the editor and back as JSON
+    (``completionItem/resolve``): editors ask for the documentation of the item they show.
+    """
+
+    path: Path
+    algorithm: str | None = None
+    thinking: bool = False
+    value: Any = None
+    is_value: bool = False
+
+    def render(self) -> str | None:
+        """The Markdown documentation (``None`` when the schema has none)."""
+        if not self.is_value:
+            return markdown(self.path, self.algorithm, self.thinking)
+        index = get_index()
+        info = index.info(self.path)
+        return value_markdown(index, info, self.value) if info is not None else None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.is_value:
+            return {"path": list(self.path), "value": self.value}
+        return {"path": list(self.path), "algorithm": self.algorithm, "thinking": self.thinking}
+
+    @classmethod
+    def from_json(cls, data: object) -> Documentation | None:
+        """The inverse of ``to_json``; ``None`` for anything it did not make."""
+        if not isinstance(data, dict):
+            return None
+        path = data.get("path")
+        if not isinstance(path, list) or not all(isinstance(p, str | int) and not isinstance(p, bool) for p in path):
+            return None
+        if "value" in data:
+            return cls(tuple(path), value=data["value"], is_value=True)
+        algorithm, thinking = data.get("algorithm"), data.get("thinking")
+        if not (algorithm is None or isinstance(algorithm, str)) or not isinstance(thinking, bool):
+            return None
+        return cls(tuple(path), algorithm, thinking)
+
+
+@dataclass(frozen=True, slots=True)
 class CompletionItem:
     """One completion: ``insert_text`` replaces the text at ``replace``.
 
     ``insert_text`` is an LSP snippet when ``snippet`` is true (only produced when the client
-    supports snippets), else plain text.  ``documentation`` is Markdown.
+    supports snippets), else plain text.  ``docs`` says what its (Markdown) ``documentation``
+    is about: that is rendered only when asked for.
     """
 
     label: str
@@ -49,9 +95,13 @@ class CompletionItem:
     replace: Span
     snippet: bool = False
     detail: str | None = None
-    documentation: str | None = None
+    docs: Documentation | None = None
     sort_text: str | None = None
     filter_text: str | None = None
+
+    @property
+    def documentation(self) -> str | None:
+        return self.docs.render() if self.docs is not None else None
 
 
 def complete(doc: Document, offset: int, *, snippets: bool = True) -> list[CompletionItem]:
@@ -90,7 +140,7 @@ def _headers(doc: Document, ctx: Context) -> list[CompletionItem]:
                 insert_text=name if ctx.closed else name + "]",
                 replace=ctx.replace,
                 detail=info.title if info else None,
-                documentation=markdown(path, algorithm, thinking),
+                docs=Documentation(path, algorithm, thinking),
                 sort_text=f"{i:03d}",
                 filter_text=name,
             )
@@ -119,14 +169,13 @@ def _keys(doc: Document, ctx: Context, *, snippets: bool) -> list[CompletionItem
     out = []
     for i, name in enumerate(index.child_keys(table)):
         path = (*table, name)
-        info = index.info(path)
-        if info is None or is_platform_managed(info) or name in present or path in declared:
+        if name in present or path in declared:
             continue
-        ignored = ignored_by(info, algorithm)
-        detail = type_text(info)
-        if ignored is not None:
-            detail = f"{detail} — ignored by {ignored}"
-        if info.is_table and not table:
+        found = _key_template(path, algorithm, thinking, snippets)
+        if found is None:
+            continue
+        is_table, ignored, detail, assignment = found
+        if is_table and not table:
             if not headers_ok:
                 continue
             # A table at the top level: write its header.
@@ -135,8 +184,7 @@ def _keys(doc: Document, ctx: Context, *, snippets: bool) -> list[CompletionItem
         elif ctx.has_eq:
             text, kind = name, "key"  # only the name: `= value` is already there
         else:
-            value, is_snippet = _value_text(info, index, algorithm, thinking, snippets=snippets)
-            text, kind = f"{_snippet_escape(name) if is_snippet else name} = {value}", "key"
+            text, kind = assignment, "key"
         out.append(
             CompletionItem(
                 label=name,
@@ -145,12 +193,31 @@ def _keys(doc: Document, ctx: Context, *, snippets: bool) -> list[CompletionItem
                 replace=ctx.replace,
                 snippet=snippets and ("$" in text),
                 detail=detail,
-                documentation=markdown(path, algorithm, thinking),
+                docs=Documentation(path, algorithm, thinking),
                 sort_text=f"{1 if ignored else 0}{i:03d}",
                 filter_text=name,
             )
         )
     return out
+
+
+_Template = tuple[bool, bool, str, str]  # is a table, ignored under the algorithm, detail, `key = value` text
+
+
+@functools.lru_cache(maxsize=2048)
+def _key_template(path: Path, algorithm: str | None, thinking: bool, snippets: bool) -> _Template | None:
+    """What the schema alone says of a key's completion; ``None`` for a key never offered."""
+    index = get_index()
+    info = index.info(path)
+    if info is None or is_platform_managed(info):
+        return None
+    ignored = ignored_by(info, algorithm)
+    detail = type_text(info)
+    if ignored is not None:
+        detail = f"{detail} — ignored by {ignored}"
+    name = str(path[-1])
+    value, is_snippet = _value_text(info, index, algorithm, thinking, snippets=snippets)
+    return info.is_table, ignored is not None, detail, f"{_snippet_escape(name) if is_snippet else name} = {value}"
 
 
 _SNIPPET_SPECIAL = re.compile(r"[$}\\]")
@@ -226,7 +293,7 @@ def _values(doc: Document, ctx: Context) -> list[CompletionItem]:
     seen: set[str] = set()
     out: list[CompletionItem] = []
 
-    def add(value: Any, kind: Kind, detail: str | None, documentation: str | None) -> None:
+    def add(value: Any, kind: Kind, detail: str | None, docs: Documentation | None) -> None:
         literal = toml_literal(value)
         if single and isinstance(value, str) and "'" not in value and "\n" not in value:
             literal = f"'{value}'"
@@ -241,7 +308,7 @@ def _values(doc: Document, ctx: Context) -> list[CompletionItem]:
                 insert_text=literal,
                 replace=ctx.replace,
                 detail=detail,
-                documentation=documentation,
+                docs=docs,
                 sort_text=f"{len(out):03d}",
                 filter_text=str(bare),
             )
@@ -258,7 +325,7 @@ def _values(doc: Document, ctx: Context) -> list[CompletionItem]:
                     detail += " (default)"
             else:
                 detail = descriptions[i] if i < len(descriptions) else None
-            add(value, "enum", detail, value_markdown(index, info, value))
+            add(value, "enum", detail, Documentation(path, value=value, is_value=True))
     if "boolean" in info.types:
         for value in (True, False):
             add(value, "boolean", None, None)

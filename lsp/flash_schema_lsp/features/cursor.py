@@ -194,11 +194,12 @@ def read_line(doc: Document, line: int) -> Line:
 class _View:
     """Lazily computed lookups over one Document (kept while the document is current)."""
 
-    __slots__ = ("_header_starts", "_span_starts", "_spans", "doc")
+    __slots__ = ("_header_starts", "_headers", "_span_starts", "_spans", "doc")
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self._header_starts: list[int] | None = None
+        self._headers: list[tuple[int, Path]] | None = None
         self._spans: list[tuple[int, int, str, Path]] | None = None
         self._span_starts: list[int] | None = None
 
@@ -207,6 +208,12 @@ class _View:
         if self._header_starts is None:
             self._header_starts = [m.end() - 1 for m in _HEADER_START.finditer(self.doc.text)]
         return self._header_starts
+
+    def headers(self) -> list[tuple[int, Path]]:
+        """(line, table path) of every real `[header]` line (see ``declared_tables``)."""
+        if self._headers is None:
+            self._headers = _declared(self.doc)
+        return self._headers
 
     def spans(self) -> tuple[list[int], list[tuple[int, int, str, Path]]]:
         """Every key, value and header span of the document, sorted by start."""
@@ -296,14 +303,17 @@ def enclosing_table(doc: Document, offset: int) -> tuple[Path, int, int]:
 
 def declared_tables(doc: Document, skip_line: int | None = None) -> set[Path]:
     """Tables the document declares with a `[header]` (array indices dropped)."""
-    out: set[Path] = set()
+    return {path for line_no, path in view(doc).headers() if line_no != skip_line}
+
+
+def _declared(doc: Document) -> list[tuple[int, Path]]:
+    """(line, table path) of each `[header]` line the document declares a table with."""
+    out: list[tuple[int, Path]] = []
     for start in view(doc).header_starts():
         line_no = doc.position(start)[0]
-        if line_no == skip_line:
-            continue
         line = read_line(doc, line_no)
         if line.kind == "header" and _header_path(doc, line) is not None:
-            out.add(tuple(s.name for s in line.segments))
+            out.append((line_no, tuple(s.name for s in line.segments)))
     return out
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, ParamSpec, TypeVar
 
 from lsprotocol import types as lsp
 from pygls import IS_WASM
+from pygls.exceptions import JsonRpcException
 from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, default_converter, lsp_method
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from flash_schema_lsp.features.symbols import Symbol
 
 logger = logging.getLogger("flash_schema_lsp")
+_ANSWERED = object()  # a request answered with an error while deserializing it
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -120,6 +122,43 @@ def _reparse(old: Document, text: str) -> Document | None:
 
 class _Protocol(LanguageServerProtocol):
     """pygls's protocol, but preferring UTF-8 positions whenever the client offers them."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        # pygls raises while deserializing a request whose params do not fit, before the request
+        # is dispatched, and never answers it: answer with the error (InvalidParams) here.
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if "id" in data and "method" in data:
+                self._send_response(data["id"], None, exc.to_response_error())
+                return _ANSWERED
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if message is not _ANSWERED:
+            super().handle_message(message)
+
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Any,
+        callback: Any,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        # pygls 2.1 files the future of a notification run by a generator handler (its own
+        # didOpen/didChange/didClose) under a random id and never removes it: one Future leaked
+        # per keystroke. Forget it once the notification is done.
+        if callback == self._check_handler_result:
+            check = callback
+
+            def forget(future: Any) -> None:
+                if not future.cancelled():  # shutdown cancels while iterating over the futures
+                    self._request_futures.pop(msg_id, None)
+                check(future)
+
+            callback = forget
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
 
     @lsp_method(lsp.INITIALIZE)
     def lsp_initialize(self, params: lsp.InitializeParams) -> Generator[Any, Any, lsp.InitializeResult]:

@@ -528,8 +528,8 @@ def context_at(doc: Document, offset: int) -> Context:
     """What is being typed at ``offset``: a header, a key or a value (or nothing)."""
     line_no, _ = doc.position(offset)
     line = read_line(doc, line_no)
-    col = offset - line.start
     text = doc.line_text(line_no)
+    col = min(offset - line.start, len(text))  # the "\n" of a CRLF is the end of the line
     if line.comment is not None and offset > line.comment:
         return Context("none", line=line)
     stripped = text.lstrip(" \t")

@@ -534,7 +534,12 @@ def did_open(ls: FlashLanguageServer, params: lsp.DidOpenTextDocumentParams) -> 
     item = params.text_document
     doc = OpenDocument(item.uri, item.text, item.version)
     ls.documents[item.uri] = doc
-    ls.decide(doc, sticky=False)
+    _refresh(ls, doc, sticky=False)
+
+
+def _refresh(ls: FlashLanguageServer, doc: OpenDocument, *, sticky: bool) -> None:
+    """Decide whether the document is served, publish its diagnostics, prepare hover/completion."""
+    ls.decide(doc, sticky=sticky)
     ls.publish(doc)
     if doc.served:
         doc.warm()
@@ -551,10 +556,7 @@ def did_change(ls: FlashLanguageServer, params: lsp.DidChangeTextDocumentParams)
         ls.documents[uri] = doc
     else:
         doc.update(text, params.text_document.version)
-    ls.decide(doc, sticky=True)
-    ls.publish(doc)
-    if doc.served:
-        doc.warm()
+    _refresh(ls, doc, sticky=True)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)

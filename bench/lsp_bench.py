@@ -624,6 +624,11 @@ def main() -> int:
     if tombi is None:
         print("lsp_bench: tombi not found (pip install tombi, as the dev extras do)", file=sys.stderr)
         return 2
+    import compileall
+
+    # Byte-compile our code as an install would: pygls and tombi start from compiled packages.
+    for folder in (ROOT / "flash_schema", ROOT / "lsp" / "flash_schema_lsp", ROOT / "bench"):
+        compileall.compile_dir(str(folder), quiet=1)
     tmp = Path(tempfile.mkdtemp(prefix="flash-lsp-bench-"))
     ws = make_workspace(tmp)
     servers = Servers(ws, tombi)

@@ -89,11 +89,17 @@ def main() -> int:
     cmds = tools()
     results: dict[tuple[str, str], float] = {}
     for label, files in inputs.items():
-        runs = max(3, args.runs // 3) if len(files) > 1 else args.runs
-        for name, cmd in cmds.items():
-            # Interleave warm-up so no tool benefits from a cold cache the others paid for.
-            subprocess.run([*cmd, *map(str, files)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-            results[(label, name)] = timed([*cmd, *map(str, files)], runs)
+        runs = max(5, args.runs // 3) if len(files) > 1 else args.runs
+        argv = {name: [*cmd, *map(str, files)] for name, cmd in cmds.items()}
+        samples: dict[str, list[float]] = {name: [] for name in cmds}
+        for name in cmds:  # warm the page cache for everyone before timing anyone
+            subprocess.run(argv[name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        # Round-robin: each round times every tool once, so machine load drifts onto all of them alike.
+        for _ in range(runs):
+            for name in cmds:
+                samples[name].append(timed(argv[name], 1))
+        for name in cmds:
+            results[(label, name)] = statistics.median(samples[name])
     print(f"{'input':<18} " + " ".join(f"{n:>28}" for n in cmds))
     for label in inputs:
         print(f"{label:<18} " + " ".join(f"{results[(label, n)] * 1000:>25.1f} ms" for n in cmds))

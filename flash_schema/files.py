@@ -35,7 +35,13 @@ def read_config_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
         raise InputError(msg)
     try:
         with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # Ask for the size stat reported (plus one byte to see growth), not the whole limit:
+            # read(max_bytes + 1) allocates a 1 MiB buffer per file. A file that grew since, or
+            # that reports no size (/proc), is read on up to the limit.
+            want = min(st.st_size, max_bytes) + 1
+            data = fh.read(want)
+            if len(data) == want:
+                data += fh.read(max_bytes + 1 - want)
     except OSError as exc:
         msg = f"{path}: cannot read it ({exc.strerror or exc})"
         raise InputError(msg) from None

@@ -380,3 +380,35 @@ def test_fifo_is_refused_without_opening_it(tmp_path: Path) -> None:
     code, _, err = run_check(CheckOptions((str(tmp_path / "pipe.toml"),)))
     assert code == 2
     assert "is a FIFO" in err
+
+
+def test_read_exactly_the_limit_and_refuse_one_byte_more(tmp_path: Path) -> None:
+    """The read asks for the size stat() reports; the limit still holds to the byte."""
+    from flash_schema.files import InputError, read_config_bytes
+
+    at_limit = tmp_path / "at-limit.toml"
+    at_limit.write_bytes(b"#" * MAX_BYTES)
+    assert len(read_config_bytes(str(at_limit))) == MAX_BYTES
+    over = tmp_path / "over.toml"
+    over.write_bytes(b"#" * (MAX_BYTES + 1))
+    with pytest.raises(InputError, match=REFUSAL):
+        read_config_bytes(str(over))
+
+
+def test_read_a_file_whose_size_stat_does_not_know(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that grew since stat() (or reports size 0, as /proc files do) is read whole, up to the limit."""
+    from flash_schema import files
+
+    path = tmp_path / "grown.toml"
+    path.write_bytes(VALID.encode())
+    real_stat = os.stat
+
+    def stale_stat(p: str) -> os.stat_result:
+        st = real_stat(p)
+        return os.stat_result((st.st_mode, *st[1:6], 0, *st[7:]))  # st_size = 0
+
+    monkeypatch.setattr(files.os, "stat", stale_stat)
+    assert files.read_config_bytes(str(path)) == VALID.encode()
+    path.write_bytes(b"#" * (MAX_BYTES + 1))
+    with pytest.raises(files.InputError, match="over the 1 MiB limit"):
+        files.read_config_bytes(str(path))

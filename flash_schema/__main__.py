@@ -1,5 +1,5 @@
 """`python -m flash_schema` runs the CLI."""
 
-from flash_schema.cli import main
+from flash_schema._entry import run
 
-main()
+run()

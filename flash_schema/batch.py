@@ -50,6 +50,9 @@ def check_files(
         return [check_one(n, overlays, sets) for n in names]
     import multiprocessing
 
+    from flash_schema.validate import load_validator
+
+    load_validator()  # once, here: the workers inherit it instead of each building their own
     global _job  # noqa: PLW0603 - handed to forked workers by inheritance
     _job = (overlays, sets)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import typing as t
@@ -34,6 +35,22 @@ def _use_color(choice: Color, stream: t.TextIO) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return stream.isatty()
+
+
+def resume_gc() -> None:
+    """End of start-up when the console script paused the cycle collector (`flash_schema._entry`).
+
+    Loads everything a check needs while the collector is still off, freezes it (no collection
+    walks it again; forked workers do not copy it) and turns the collector back on.
+    """
+    if gc.isenabled():  # called some other way (tests, a library user): nothing was paused
+        return
+    from flash_schema import batch, reporting  # noqa: F401 - the checker, loaded now
+    from flash_schema.validate import load_validator
+
+    load_validator()
+    gc.freeze()
+    gc.enable()
 
 
 def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[int, str, str]:
@@ -141,6 +158,7 @@ def check(
     """Check Flash configs. Exit 0: Flash accepts them; 1: an error (or a warning with --strict);
     2: a file could not be read."""
     options = CheckOptions(files, overlays, sets, output_format, color, quiet, strict, stdin_filename, jobs)
+    resume_gc()
     code, out, err = run_check(options)
     if out:
         click.echo(out, nl=False)

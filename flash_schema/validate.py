@@ -138,6 +138,11 @@ def _validator() -> Any:
     return FlashValidator(schema, registry=registry)
 
 
+def load_validator() -> None:
+    """Build the validator now rather than on first use (start-up work, e.g. before forking)."""
+    _validator()
+
+
 #: At most this many schema problems per check: 100,000 unknown keys must not take minutes.
 MAX_DIAGNOSTICS = 1000
 

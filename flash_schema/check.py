@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document, Path, Span
+from flash_schema.locate import DocumentLocator, Location, Target, span_for
+from flash_schema.releases import Release, detect, resolve
 from flash_schema.secrets import redact
+from flash_schema.validate import validate_data
 
 if TYPE_CHECKING:
     from flash_schema.overrides import Merged, Origin
-from flash_schema.validate import DocumentLocator, Location, Target, span_for, validate_data
 
 SYNTAX_CODE = "toml-syntax"
 
@@ -25,10 +27,11 @@ class CheckResult:
     document: Document
     diagnostics: list[Diagnostic]
     overlays: dict[str, Document] = field(default_factory=dict)
+    release: Release = field(default_factory=lambda: resolve(None))
 
     @property
     def valid(self) -> bool:
-        """False iff Flash 0.2.43 would reject the config."""
+        """False iff the checked Flash release would reject the config."""
         return not any(d.is_error for d in self.diagnostics)
 
     def document_of(self, diagnostic: Diagnostic) -> Document | None:
@@ -48,19 +51,19 @@ def syntax_diagnostics(doc: Document, source: str | None = None) -> list[Diagnos
     ]
 
 
-def check_document(doc: Document) -> list[Diagnostic]:
+def check_document(doc: Document, dialect: str | None = None) -> list[Diagnostic]:
     """Every problem of one document, on its own (what the language server shows)."""
     out = syntax_diagnostics(doc)
-    schema = validate_data(doc.data, DocumentLocator(doc))
+    schema = validate_data(doc.data, DocumentLocator(doc), dialect or resolve(None).dialect)
     if doc.recovered:
         # Content was blanked to recover: a "missing" key may just sit on a broken line.
         schema = [d for d in schema if d.code != "missing-key"]
     return _sorted(out + schema)
 
 
-def check_text(text: str) -> list[Diagnostic]:
-    """Shorthand: diagnostics of a config given as text."""
-    return check_document(Document.from_text(text))
+def check_text(text: str, flash_version: str | None = None) -> list[Diagnostic]:
+    """Shorthand: diagnostics of a config given as text (for the newest release by default)."""
+    return check_document(Document.from_text(text), resolve(flash_version).dialect)
 
 
 class _MergedLocator:
@@ -81,8 +84,15 @@ class _MergedLocator:
             return Location(span_for(doc, path, target), source=label)
         return Location(Span(0, 0), origin=origin.label)
 
-    def document_for(self, path: Path) -> Document | None:
-        return self.base if self._origin(path) is None else None
+
+def choose_release(path: str | None, flash_version: str | Release | None) -> Release:
+    """The release a check of ``path`` speaks for: the given one, else the project's pin, the
+    installed Flash or the newest known release (`flash_schema.releases.detect`)."""
+    if isinstance(flash_version, Release):
+        return flash_version
+    if flash_version is not None:
+        return resolve(flash_version)
+    return detect(path if path and not path.startswith("<") else None)
 
 
 def check_config(
@@ -90,10 +100,17 @@ def check_config(
     doc: Document,
     overlays: Sequence[tuple[str, Document]] = (),
     sets: Sequence[str] = (),
+    *,
+    flash_version: str | Release | None = None,
 ) -> CheckResult:
-    """Check ``doc`` as Flash would after merging ``overlays`` and applying ``sets`` in order."""
+    """Check ``doc`` as a Flash release would after merging ``overlays`` and applying ``sets``.
+
+    ``flash_version``: a release (``"1.0.1"``), a series (``"1.3"``), ``"latest"`` or a resolved
+    `Release`; ``None`` detects it for ``path`` (pin files, the installed Flash, else the newest).
+    """
+    release = choose_release(path, flash_version)
     if not overlays and not sets:
-        return CheckResult(path, doc, check_document(doc))
+        return CheckResult(path, doc, check_document(doc, release.dialect), release=release)
     from flash_schema.overrides import Merged, Origin, OverrideError, apply_set, deep_merge
 
     diags = syntax_diagnostics(doc)
@@ -116,10 +133,10 @@ def check_config(
                     origin=f"--set {item}",
                 )
             )
-    schema = validate_data(merged.data, _MergedLocator(doc, overlays, merged))
+    schema = validate_data(merged.data, _MergedLocator(doc, overlays, merged), release.dialect)
     if doc.recovered or any(o.recovered for _, o in overlays):
         schema = [d for d in schema if d.code != "missing-key"]
-    return CheckResult(path, doc, _sorted(diags + schema), dict(overlays))
+    return CheckResult(path, doc, _sorted(diags + schema), dict(overlays), release=release)
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:

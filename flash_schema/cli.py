@@ -27,6 +27,7 @@ class CheckOptions(t.NamedTuple):
     strict: bool = False
     stdin_filename: str | None = None
     jobs: int | None = None
+    flash_version: str | None = None
 
 
 def _use_color(choice: Color, stream: t.TextIO) -> bool:
@@ -37,7 +38,7 @@ def _use_color(choice: Color, stream: t.TextIO) -> bool:
     return stream.isatty()
 
 
-def resume_gc() -> None:
+def resume_gc(dialect: str = "1.3") -> None:
     """End of start-up when the console script paused the cycle collector (`flash_schema._entry`).
 
     Loads everything a check needs while the collector is still off, freezes it (no collection
@@ -48,7 +49,7 @@ def resume_gc() -> None:
     from flash_schema import batch, reporting  # noqa: F401 - the checker, loaded now
     from flash_schema.validate import load_validator
 
-    load_validator()
+    load_validator(dialect)
     gc.freeze()
     gc.enable()
 
@@ -59,8 +60,10 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
     from flash_schema.check import check_config
     from flash_schema.document import Document
     from flash_schema.files import InputError, read_config_bytes
+    from flash_schema.releases import resolve
     from flash_schema.reporting import render_github, render_json, render_text
 
+    release = resolve(options.flash_version) if options.flash_version is not None else None
     errors: list[str] = []
     overlays = []
     for overlay in options.overlays:
@@ -69,13 +72,18 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
         except InputError as exc:
             return 2, "", f"flash-schema: error: overlay {exc}\n"
     paths = [name for name in options.files if name != "-"]
-    checked = iter(check_files(paths, overlays, options.sets, options.jobs))
+    checked = iter(check_files(paths, overlays, options.sets, options.jobs, release))
     results = []
     for name in options.files:
         if name == "-":
             label = options.stdin_filename or "<stdin>"
             raw = (stdin or sys.stdin.buffer).read()
-            results.append(check_config(label, Document.from_bytes(raw), overlays, options.sets))
+            where = options.stdin_filename  # a name given for stdin also finds its pin files
+            result = check_config(
+                where or label, Document.from_bytes(raw), overlays, options.sets, flash_version=release
+            )
+            result.path = label
+            results.append(result)
             continue
         outcome = next(checked)
         if isinstance(outcome, InputError):
@@ -93,6 +101,25 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
         return 2, out, err
     failed = any(not r.valid for r in results) or (options.strict and any(r.diagnostics for r in results))
     return (1 if failed else 0), out, err
+
+
+def _flash_version(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Validate `--flash-version` up front: a bad value is a usage error (exit 2), in one line."""
+    if value is None:
+        return None
+    from flash_schema.releases import VersionError, resolve
+
+    try:
+        resolve(value)
+    except VersionError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _dialect_of(flash_version: str | None) -> str:
+    from flash_schema.releases import resolve
+
+    return resolve(flash_version).dialect
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -138,6 +165,13 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--stdin-filename", metavar="NAME", help="Name to report for `-` (standard input).")
 @click.option(
+    "--flash-version",
+    metavar="X",
+    callback=_flash_version,
+    help="The Flash release to check for: a release (1.3.28), a series (1.3) or latest. "
+    "Default: the freesolo-flash pinned near each file, else the installed one, else the newest known.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -153,12 +187,15 @@ def check(
     quiet: bool,
     strict: bool,
     stdin_filename: str | None,
+    flash_version: str | None,
     jobs: int | None,
 ) -> None:
     """Check Flash configs. Exit 0: Flash accepts them; 1: an error (or a warning with --strict);
     2: a file could not be read."""
-    options = CheckOptions(files, overlays, sets, output_format, color, quiet, strict, stdin_filename, jobs)
-    resume_gc()
+    options = CheckOptions(
+        files, overlays, sets, output_format, color, quiet, strict, stdin_filename, jobs, flash_version
+    )
+    resume_gc(_dialect_of(flash_version))
     code, out, err = run_check(options)
     if out:
         click.echo(out, nl=False)
@@ -173,14 +210,20 @@ def check(
     type=click.Choice(["draft-07", "2020-12"]),
     default="draft-07",
     show_default=True,
-    help="draft-07 is the canonical file as-is; 2020-12 is derived from it.",
+    help="draft-07 is the shipped file as-is; 2020-12 is derived from it.",
 )
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE instead of stdout.")
-def export(dialect: str, output: str | None) -> None:
-    """Print the canonical JSON Schema (or a derived dialect)."""
+@click.option(
+    "--flash-version",
+    metavar="X",
+    callback=_flash_version,
+    help="The Flash release whose schema to print (a release, a series or latest; default: latest).",
+)
+def export(dialect: str, output: str | None, flash_version: str | None) -> None:
+    """Print the JSON Schema of a Flash release (draft-07 as shipped, or derived 2020-12)."""
     from flash_schema.export import export_schema
 
-    text = export_schema(dialect)
+    text = export_schema(dialect, _dialect_of(flash_version))
     if output:
         try:
             with open(output, "w", encoding="utf-8") as fh:
@@ -192,13 +235,21 @@ def export(dialect: str, output: str | None) -> None:
 
 
 @main.command()
-@click.option("-o", "--output", default="docs/reference.md", show_default=True, type=click.Path(dir_okay=False))
-@click.option("--check", "check_only", is_flag=True, help="Exit 1 with a diff if the file is out of date.")
-def docs(output: str, check_only: bool) -> None:
-    """Render the Markdown reference docs from the schema."""
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="With --flash-version: write that page to FILE.")
+@click.option("--dir", "directory", default="docs", show_default=True, type=click.Path(file_okay=False))
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 with a diff if a page is out of date.")
+@click.option(
+    "--flash-version",
+    metavar="X",
+    callback=_flash_version,
+    help="Only the reference of this Flash release (default: every dialect's reference and the changes page).",
+)
+def docs(output: str | None, directory: str, check_only: bool, flash_version: str | None) -> None:
+    """Render the Markdown reference docs (one page per Flash dialect, and what changed between them)."""
     from flash_schema.docs import write_or_check
 
-    code, message = write_or_check(output, check_only=check_only)
+    dialect = _dialect_of(flash_version) if flash_version is not None else None
+    code, message = write_or_check(directory, check_only=check_only, dialect=dialect, output=output)
     if message:
         click.echo(message, err=code != 0)
     sys.exit(code)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path as FsPath
+from typing import Any
 
-from flash_schema import keywords as kw
 from flash_schema.diagnostics import format_path
+from flash_schema.dialects import DIALECTS
 from flash_schema.document import Path
 from flash_schema.render import (
     anchor,
@@ -15,70 +15,18 @@ from flash_schema.render import (
     catalog_table,
     default_text,
     key_markdown,
+    reference_page,
     required_text,
+    schema_file_of,
     type_text,
 )
+from flash_schema.rules import registry
 from flash_schema.schema_index import SchemaIndex, get_index
 
-DEFAULT_OUTPUT = "docs/reference.md"
+DOCS_DIR = "docs"
 REGENERATE = "make docs"
 CATALOG_ANCHOR = "model-catalog"
 DIAGNOSTICS_ANCHOR = "diagnostics"
-
-#: Codes the validator reports without an ``x-flash-code`` in the schema:
-#: (code, severity, what it checks). ``tests/test_docs.py`` keeps this list complete.
-BUILTIN_CODES: tuple[tuple[str, str, str], ...] = (
-    ("toml-syntax", "error", "The file is not valid TOML 1.0 (what Flash's parser, Python's `tomllib`, reads)."),
-    (
-        "invalid-set",
-        "error",
-        "A `--set` argument is not `table.key=value`, or its path runs through a non-table value.",
-    ),
-    (
-        "missing-key",
-        "error",
-        "A required key or table is absent (`model`, `[environment] id`, SFT's `[train] max_examples`).",
-    ),
-    ("unknown-key", "error", "A key that a closed table (`[train]`, `[wandb]`) does not define."),
-    ("wrong-type", "error", "The value has the wrong TOML type (for example a string where an integer belongs)."),
-    ("out-of-range", "error", "A number outside its bounds (`minimum`, `maximum`, the per-algorithm minimums)."),
-    ("invalid-value", "error", "A value that is not one of the allowed values."),
-    ("invalid-format", "error", "A string that does not match the expected format (its `pattern`)."),
-    ("empty-value", "error", "An empty string where a value is required."),
-    ("duplicate-entry", "error", "A list that must not repeat an entry does."),
-)
-
-#: The custom keywords (ignored by other JSON Schema tools), the code each reports, and what it checks.
-CUSTOM_KEYWORD_CODES: tuple[tuple[str, str, str], ...] = (
-    (kw.FINITE, "not-finite", "A float that is `nan` or `inf`: TOML allows them, Flash does not."),
-    (
-        kw.FLOAT_EXACT,
-        "integer-too-large",
-        "An integer Flash's `float(v) == int(v)` check rejects (above `2**53` and not exactly representable).",
-    ),
-    (
-        kw.ENVIRONMENT_ID,
-        "invalid-environment-id",
-        "An environment id that the portable `pattern` lets through but Flash's exact parser rejects.",
-    ),
-    (
-        kw.SECRET_SCAN,
-        "secret-value",
-        "A secret-looking string (a token, a key) in a table Flash stores in the run spec and artifacts.",
-    ),
-    (kw.GRPO_LENGTH, "grpo-length-no-room", "GRPO's `max_length` leaves no room for the `max_tokens` completion."),
-    (kw.JSON_ONLY, "date-in-params", "A TOML date/time in `[environment.params]`, which Flash cannot serialise."),
-)
-
-_PLACEHOLDERS = {
-    "path": "path",
-    "key": "key",
-    "table": "table",
-    "value": "value",
-    "valuerepr": "value",
-    "meaning": "meaning",
-}
-
 
 # -- rendering ---------------------------------------------------------------------------------------
 
@@ -117,16 +65,19 @@ def _intro(index: SchemaIndex, sections: list[Path]) -> str:
     schema = index.schema
     title = str(schema.get("title") or "Flash config")
     description = str(schema.get("markdownDescription") or schema.get("description") or "")
+    schema_file = schema_file_of(index.dialect)
+    others = [d for d in DIALECTS if d != index.dialect]
+    other_pages = ", ".join(f"[Flash {get_index(d).flash_version}]({reference_page(d)})" for d in reversed(others))
     lines = [
-        "<!-- Generated from schema/flash.schema.json by `flash-schema docs`; do not edit by hand: "
-        f"run `{REGENERATE}`. -->",
+        f"<!-- Generated from schema/src/ by `flash-schema docs`; do not edit by hand: run `{REGENERATE}`. -->",
         "",
         f"# {title} reference",
         "",
-        f"Every key of the TOML config that `flash train config.toml` reads, for Flash {index.flash_version}. "
-        "This page is generated from the canonical JSON Schema "
-        f"([`schema/flash.schema.json`](../schema/flash.schema.json), `$id` `{index.uri}`); the language "
-        "server's hover shows the same text.",
+        f"Every key of the TOML config that `flash train config.toml` reads, for Flash {index.flash_version} "
+        f"(the `{index.dialect}` dialect: {_releases_line(index)}). "
+        f"This page is generated from the dialect's JSON Schema ([`schema/{schema_file}`](../schema/{schema_file}), "
+        f"`$id` `{index.uri}`); the language server's hover shows the same text. Other releases: {other_pages}; "
+        "[what changed between them](flash-releases.md).",
         "",
     ]
     for paragraph in description.split("\n\n"):
@@ -193,7 +144,7 @@ def _summary_table(index: SchemaIndex, paths: list[Path]) -> str:
             type_text(info),
             default_text(info) or "—",
             required_text(info),
-            applies_text(info),
+            applies_text(info, index.algorithms, rejected=index.scoping == "rejected"),
         ]
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(rows)
@@ -203,72 +154,57 @@ def _catalog(index: SchemaIndex) -> str:
     return "\n\n".join(
         [
             f'<a id="{CATALOG_ANCHOR}"></a>\n\n## Model catalog',
-            f"The ids [`model`](#{anchor(('model',))}) accepts, with each model's serving limits: "
-            f"[`train.lora_rank`](#{anchor(('train', 'lora_rank'))}) above the model's cap is an error, and "
-            f"[`train.max_length`](#{anchor(('train', 'max_length'))}) above its serving context is a warning "
-            "(a real submit rejects it, `--dry-run` does not).",
+            f"The ids [`model`](#{anchor(('model',))}) accepts, with what each supports and its serving limits: "
+            f"[`train.lora_rank`](#{anchor(('train', 'lora_rank'))}) above the model's cap is an error, and a "
+            "context length above its serving context is a warning (the parse accepts it, the service rejects "
+            "it on submit).",
             catalog_table(index),
         ]
     )
 
 
 def _diagnostics(index: SchemaIndex) -> str:
+    """Every rule that can fire under this dialect, from the rule registry (rules.toml)."""
     anchored: set[str] = set()
-    rules = ["| Code | Severity | Message |", "|---|---|---|"]
-    for code, severity, message in index.lint_rules():
-        rules.append(f"| {_code_cell(code, anchored)} | {severity} | {_cell(readable_message(index, message))} |")
-    builtin = ["| Code | Severity | What it checks |", "|---|---|---|"]
-    for code, severity, what in BUILTIN_CODES:
-        builtin.append(f"| {_code_cell(code, anchored)} | {severity} | {_cell(what)} |")
-    custom = ["| Code | Severity | Keyword | What it checks |", "|---|---|---|---|"]
-    for keyword, code, what in CUSTOM_KEYWORD_CODES:
-        severity = "warning" if keyword in kw.WARNING_KEYWORDS else "error"
-        custom.append(f"| {_code_cell(code, anchored)} | {severity} | `{keyword}` | {_cell(what)} |")
+    rows = ["| Code | Severity | What it checks |", "|---|---|---|"]
+    for rule in _dialect_rules(index):
+        what = rule.summary + (f" {rule.explanation}" if rule.explanation else "")
+        rows.append(f"| {_code_cell(rule.code, anchored)} | {rule.severity(index.dialect).value} | {_cell(what)} |")
     return "\n\n".join(
         [
             f'<a id="{DIAGNOSTICS_ANCHOR}"></a>\n\n## Diagnostics',
-            "Every problem `flash-schema check` and the language server report carries a code. An **error** "
-            f"means Flash {index.flash_version} rejects the config (`flash-schema check` exits 1); a **warning** "
-            "means Flash accepts it but ignores or reinterprets something (exit 0, or 1 with `--strict`).",
-            "### Rules stated in the schema",
-            "Each of these is a subschema with an `x-flash-code`. Messages are templates: `<path>` is the dotted "
-            "key path, `<key>` the key's name, `<value>` the offending value and `<model>` the configured model; "
-            "a code that several keys or models share shows one of its wordings.",
-            "\n".join(rules),
-            "### Built-in checks",
-            "Checks that need no rule of their own: TOML syntax, `--set` arguments, and the standard JSON Schema "
-            "keywords (`type`, `minimum`, `required`, `additionalProperties`, ...) wherever the schema uses them.",
-            "\n".join(builtin),
-            "### Custom keywords",
-            "The schema's `x-flash-*` keywords restate Flash rules that plain JSON Schema cannot express. Other "
-            "JSON Schema tools ignore them, so only `flash-schema` reports these codes (see "
-            "[peer verdicts](peer-verdicts.md)).",
-            "\n".join(custom),
+            "Every problem `flash-schema check` and the language server report carries a code from the rule "
+            f"registry (`schema/src/rules.toml`). An **error** means Flash {index.flash_version}'s parser rejects "
+            "the config (`flash-schema check` exits 1); a **warning** means it accepts it but something has no "
+            "effect, the service rejects it later, or the reference forbids it (exit 0, or 1 with `--strict`). "
+            "Rules stated with `x-flash-*` keywords are checked by `flash-schema` only: other JSON Schema tools "
+            "ignore them (see [peer verdicts](peer-verdicts.md)).",
+            "\n".join(rows),
         ]
     )
 
 
-def readable_message(index: SchemaIndex, template: str) -> str:
-    """A rule's message template for a reader: placeholders (and catalog specifics) as ``<name>``."""
-    text = re.sub(r"\{(\w+)\}", lambda m: "\0" + _PLACEHOLDERS.get(m.group(1), m.group(1)) + "\0", template)
-    for model in index.catalog:
-        if model.id in text:
-            text = text.replace(model.id, "\0model\0")
-            text = re.sub(rf"\b({model.max_lora_rank}|{model.max_model_len})\b", "\0limit\0", text)
-    return _place(text)
-
-
-def _place(text: str) -> str:
-    """Turn ``\\0name\\0`` markers into ``<name>``, quoted in backticks unless already in a code span."""
+def _dialect_rules(index: SchemaIndex) -> list[Any]:
+    keywords = _keywords(index.schema)
+    codes = index.rule_codes() | {"toml-syntax", "invalid-set", "missing-key", "unknown-key", "unknown-table"}
     out = []
-    in_code = False
-    for i, chunk in enumerate(text.split("\0")):
-        if i % 2:
-            out.append(f"<{chunk}>" if in_code else f"`<{chunk}>`")
-        else:
-            out.append(chunk)
-            in_code ^= chunk.count("`") % 2 == 1
-    return "".join(out)
+    for rule in registry():
+        if rule.code in codes or any(k in keywords for k in rule.keywords):
+            out.append(rule)
+    return out
+
+
+def _keywords(node: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.update(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _code_cell(code: str, anchored: set[str]) -> str:
@@ -286,32 +222,65 @@ def _cell(text: str) -> str:
 # -- writing and checking ----------------------------------------------------------------------------
 
 
-def write_or_check(output: str = DEFAULT_OUTPUT, *, check_only: bool = False) -> tuple[int, str]:
-    """Write the reference to ``output`` (exit 0), or with ``check_only`` compare it: exit 1 and a
-    unified diff when it drifted, exit 0 when current. Exit 2 when the file cannot be read or written."""
-    text = render_reference(get_index())
-    target = FsPath(output)
-    if check_only:
+def pages() -> dict[str, str]:
+    """Every generated page under `docs/`: one reference per dialect and the changes page."""
+    from flash_schema.changes import render_changes
+
+    out = {reference_page(d): render_reference(get_index(d)) for d in DIALECTS}
+    out["flash-releases.md"] = render_changes()
+    return out
+
+
+def write_or_check(
+    directory: str = DOCS_DIR, *, check_only: bool = False, dialect: str | None = None, output: str | None = None
+) -> tuple[int, str]:
+    """Write the generated pages (exit 0), or with ``check_only`` compare them: exit 1 and a unified
+    diff when one drifted. Exit 2 when a file cannot be read or written. With ``dialect`` only that
+    dialect's reference is handled (to ``output`` when given)."""
+    if dialect is not None:
+        name = reference_page(dialect)
+        targets = {output or str(FsPath(directory) / name): render_reference(get_index(dialect))}
+    else:
+        targets = {str(FsPath(directory) / name): text for name, text in pages().items()}
+    messages = []
+    code = 0
+    for path, text in targets.items():
+        target = FsPath(path)
+        if check_only:
+            try:
+                current = target.read_text("utf-8").replace("\r\n", "\n") if target.exists() else ""
+            except (OSError, UnicodeDecodeError) as exc:
+                return 2, f"cannot read {path}: {_reason(exc)}"
+            if current == text:
+                continue
+            diff = difflib.unified_diff(
+                current.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                fromfile=f"{path} (committed)",
+                tofile=f"{path} (generated)",
+            )
+            messages.append("".join(diff) + f"\n{path} is out of date: run `{REGENERATE}`")
+            code = 1
+            continue
         try:
-            current = target.read_text("utf-8").replace("\r\n", "\n") if target.exists() else ""
-        except (OSError, UnicodeDecodeError) as exc:
-            return 2, f"cannot read {output}: {_reason(exc)}"
-        if current == text:
-            return 0, f"{output} is up to date"
-        diff = difflib.unified_diff(
-            current.splitlines(keepends=True),
-            text.splitlines(keepends=True),
-            fromfile=f"{output} (committed)",
-            tofile=f"{output} (generated)",
-        )
-        return 1, "".join(diff) + f"\n{output} is out of date: run `{REGENERATE}`"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-    except OSError as exc:
-        return 2, f"cannot write {output}: {_reason(exc)}"
-    return 0, f"wrote {output}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            return 2, f"cannot write {path}: {_reason(exc)}"
+        messages.append(f"wrote {path}")
+    if check_only and code == 0:
+        return 0, "the generated docs are up to date"
+    return code, "\n".join(messages)
+
+
+def _releases_line(index: SchemaIndex) -> str:
+    from flash_schema.releases import known
+
+    mine = [r["version"] for r in known() if r["dialect"] == index.dialect]
+    if len(mine) <= 1:
+        return f"Flash {index.flash_version}"
+    return f"it also checks Flash {mine[0]} to {mine[-1]}, each with a one-line note"
 
 
 def _reason(exc: BaseException) -> str:

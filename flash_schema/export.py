@@ -1,10 +1,11 @@
-"""Schema exports: the canonical draft-07 file as-is, and a derived 2020-12 variant."""
+"""Schema exports: a dialect's draft-07 file as shipped, and a derived 2020-12 variant."""
 
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import Any
+
+from flash_schema.dialects import NEWEST, schema_text
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -14,11 +15,6 @@ DIALECTS = ("draft-07", "2020-12")
 _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples", "required", "enumDescriptions"})
 #: Keywords whose value maps names to subschemas.
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"})
-
-
-def canonical_text() -> str:
-    """The canonical schema file's exact text."""
-    return resources.files("flash_schema").joinpath("data/flash.schema.json").read_text("utf-8")
 
 
 def to_2020_12(node: Any) -> Any:
@@ -62,12 +58,12 @@ def to_2020_12(node: Any) -> Any:
     return out
 
 
-def export_schema(dialect: str = "draft-07") -> str:
-    """The schema text for ``dialect`` (one of :data:`DIALECTS`)."""
+def export_schema(dialect: str = "draft-07", flash: str = NEWEST) -> str:
+    """The schema text of the Flash dialect ``flash`` in the JSON Schema ``dialect``."""
     if dialect not in DIALECTS:
         msg = f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}"
         raise ValueError(msg)
-    text = canonical_text()
+    text = schema_text(flash)
     if dialect == "draft-07":
         return text
     return json.dumps(to_2020_12(json.loads(text)), indent=2, ensure_ascii=False) + "\n"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flash_schema.diagnostics import format_path
 from flash_schema.document import Path
-from flash_schema.schema_index import ALGORITHMS, KeyInfo, SchemaIndex
+from flash_schema.messages import join, toml_value
+from flash_schema.schema_index import KeyInfo, SchemaIndex
 
-DOCS_URL = "https://github.com/flash-schema/flash-schema/blob/main/docs/reference.md"
+DOCS_BASE = "https://github.com/flash-schema/flash-schema/blob/main/docs/"
+DOCS_URL = DOCS_BASE + "reference.md"
 
 _TYPE_NAMES = {
     "string": "string",
@@ -26,23 +27,28 @@ def anchor(path: Path) -> str:
     return "key-" + "-".join(str(p) for p in path).lower().replace("_", "-") if path else "top-level"
 
 
-def doc_link(path: Path) -> str:
-    return f"{DOCS_URL}#{anchor(path)}"
+def reference_page(dialect: str) -> str:
+    """The reference page of a dialect, relative to `docs/` (the newest is `reference.md`)."""
+    from flash_schema.dialects import NEWEST
+
+    return "reference.md" if dialect == NEWEST else f"reference-{dialect}.md"
+
+
+def schema_file_of(dialect: str) -> str:
+    from flash_schema.dialects import schema_file
+
+    return schema_file(dialect)
+
+
+def doc_link(path: Path, dialect: str | None = None) -> str:
+    from flash_schema.dialects import NEWEST
+
+    return f"{DOCS_BASE}{reference_page(dialect or NEWEST)}#{anchor(path)}"
 
 
 def toml_literal(value: Any) -> str:
-    """A JSON value written as TOML source."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{k} = {toml_literal(v)}" for k, v in value.items()) + " }"
-    return repr(value) if isinstance(value, float) else str(value)
+    """A JSON value written as TOML source, exactly (the docs: nothing is secret there)."""
+    return toml_value(value, None, safe=False)
 
 
 def type_text(info: KeyInfo) -> str:
@@ -86,7 +92,7 @@ def default_text(info: KeyInfo, algorithm: str | None = None, *, thinking: bool 
         )
     if info.defaults_by_algorithm:
         parts = []
-        for alg in ALGORITHMS:
+        for alg in info.defaults_by_algorithm:
             if alg in info.defaults_by_algorithm:
                 text = f"`{toml_literal(info.defaults_by_algorithm[alg])}` ({alg}"
                 if alg in info.default_if_thinking:
@@ -102,14 +108,21 @@ def default_text(info: KeyInfo, algorithm: str | None = None, *, thinking: bool 
     return text
 
 
-def applies_text(info: KeyInfo) -> str:
-    return {"sft": "SFT only (ignored by GRPO)", "grpo": "GRPO only (ignored by SFT)"}.get(
-        info.applies_to or "", "both"
-    )
+def applies_text(info: KeyInfo, algorithms: tuple[str, ...] = ("sft", "grpo"), *, rejected: bool = False) -> str:
+    """Which algorithms use a key, and what the others do with it."""
+    if not info.applies_to:
+        return "both" if len(algorithms) == 2 else "all algorithms"
+    users = join([a.upper() for a in info.applies_to])
+    others = join([a.upper() for a in algorithms if a not in info.applies_to], "and")
+    if rejected:
+        return f"{users} only (rejected under {others})"
+    return f"{users} only (ignored by {others})"
 
 
 def required_text(info: KeyInfo) -> str:
-    return {"always": "yes", "sft": "for SFT"}.get(info.required or "", "no")
+    if info.required == "always":
+        return "yes"
+    return f"for {info.required.upper()}" if info.required else "no"
 
 
 def example_toml(info: KeyInfo) -> str | None:
@@ -126,7 +139,14 @@ def example_toml(info: KeyInfo) -> str | None:
     return "\n".join(lines)
 
 
-def facts(info: KeyInfo, algorithm: str | None = None, *, thinking: bool = False) -> list[tuple[str, str]]:
+def facts(
+    info: KeyInfo,
+    algorithm: str | None = None,
+    *,
+    thinking: bool = False,
+    algorithms: tuple[str, ...] = ("sft", "grpo"),
+    rejected: bool = False,
+) -> list[tuple[str, str]]:
     """The label/value lines shown for a key (type, bounds, default, ...)."""
     rows = [("Type", type_text(info))]
     if info.enum:
@@ -137,8 +157,10 @@ def facts(info: KeyInfo, algorithm: str | None = None, *, thinking: bool = False
     default = default_text(info, algorithm, thinking=thinking)
     if default:
         rows.append(("Default", default))
-    rows.append(("Applies to", applies_text(info)))
+    rows.append(("Applies to", applies_text(info, algorithms, rejected=rejected)))
     rows.append(("Required", required_text(info)))
+    if info.releases:
+        rows.append(("Releases", info.releases))
     if info.schema.get("deprecated"):
         rows.append(("Deprecated", str(info.schema.get("deprecationMessage", "yes"))))
     return rows
@@ -153,7 +175,8 @@ def key_markdown(
         title = f" — {info.title}" if info.title else ""
         parts.append(f"**`{format_path(info.path)}`**{title}")
     parts.append(info.description)
-    parts.append("\n".join(f"- **{label}:** {value}" for label, value in facts(info, algorithm, thinking=thinking)))
+    rows = facts(info, algorithm, thinking=thinking, algorithms=index.algorithms, rejected=index.scoping == "rejected")
+    parts.append("\n".join(f"- **{label}:** {value}" for label, value in rows))
     if info.path == ("model",):
         parts.append(catalog_table(index))
     example = example_toml(info)
@@ -163,10 +186,15 @@ def key_markdown(
 
 
 def catalog_table(index: SchemaIndex) -> str:
-    rows = ["| Model | Parameters | Max `lora_rank` | Serving context |", "|---|---|---|---|"]
+    rows = [
+        "| Model | Parameters | Algorithms | Thinking | Max `lora_rank` | Serving context |",
+        "|---|---|---|---|---|---|",
+    ]
     for m in index.catalog:
         name = f"`{m.id}`" + (" (default)" if m.default else "")
-        rows.append(f"| {name} | {m.params} | {m.max_lora_rank} | {m.max_model_len} |")
+        algorithms = ", ".join(m.algorithms)
+        thinking = "yes" if m.thinking != "none" else "no"
+        rows.append(f"| {name} | {m.params} | {algorithms} | {thinking} | {m.max_lora_rank} | {m.max_model_len} |")
     return "\n".join(rows)
 
 

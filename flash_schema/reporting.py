@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from flash_schema.check import CheckResult
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document
+from flash_schema.releases import DEFAULT, INSTALLED, OPTION
 from flash_schema.secrets import redact
 
 _COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "hint": "\x1b[36m", "dim": "\x1b[2m", "bold": "\x1b[1m"}
@@ -72,16 +74,65 @@ def render_text(results: Sequence[CheckResult], *, color: bool = False, quiet: b
                 lines.extend(_snippet(doc, pos, c))
             if d.hint:
                 lines.append(f"   = {c('hint', 'hint')}: {d.hint}")
+    for note in _notes(results):
+        lines.append(f"{c('hint', 'note')}: {note}")
     s = summary(results)
+    release = release_words(results)
     if s["errors"] or s["warnings"]:
         parts = [f"{s['errors']} error{'s' if s['errors'] != 1 else ''}"]
         if not quiet:
             parts.append(f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}")
-        verdict = f"{s['invalid']} of {s['files']} file{'s' if s['files'] != 1 else ''} rejected by Flash"
-        lines.append(f"{', '.join(parts)}; {verdict}" if s["errors"] else f"{', '.join(parts)}; all files valid")
+        verdict = f"{s['invalid']} of {s['files']} file{'s' if s['files'] != 1 else ''} rejected by {release}"
+        lines.append(
+            f"{', '.join(parts)}; {verdict}" if s["errors"] else f"{', '.join(parts)}; all files valid for {release}"
+        )
     elif not quiet and s["files"]:
-        lines.append(f"{s['files']} file{'s' if s['files'] != 1 else ''} valid")
+        lines.append(f"{s['files']} file{'s' if s['files'] != 1 else ''} valid for {release}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def source_words(source: str) -> str:
+    """Why a release was chosen, in a few words."""
+    if source == OPTION:
+        return "from --flash-version"
+    if source == INSTALLED:
+        return "the installed freesolo-flash"
+    if source == DEFAULT:
+        return "the newest release flash-schema knows"
+    return f"pinned in {_relative(source)}"
+
+
+def _relative(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if rel.startswith(".." + os.sep + "..") else rel
+
+
+def release_words(results: Sequence[CheckResult]) -> str:
+    """`Flash 1.3.28 (the newest release flash-schema knows)`, or one clause per release."""
+    groups: dict[tuple[str, str], int] = {}
+    for r in results:
+        key = (r.release.version, r.release.source)
+        groups[key] = groups.get(key, 0) + 1
+    if not groups:
+        return "Flash"
+    if len(groups) == 1:
+        ((version, source),) = groups
+        return f"Flash {version} ({source_words(source)})"
+    clauses = [
+        f"Flash {v} ({source_words(s)}): {n} file{'s' if n != 1 else ''}" for (v, s), n in sorted(groups.items())
+    ]
+    return "Flash (" + "; ".join(clauses) + ")"
+
+
+def _notes(results: Sequence[CheckResult]) -> list[str]:
+    seen: list[str] = []
+    for r in results:
+        if r.release.note and r.release.note not in seen:
+            seen.append(r.release.note)
+    return seen
 
 
 def _snippet(doc: Document, pos: Position, c: Any) -> list[str]:
@@ -123,7 +174,15 @@ def render_json(results: Sequence[CheckResult], *, quiet: bool = False) -> str:
                     "origin": redact(d.origin) if d.origin else None,
                 }
             )
-        files.append({"path": result.path, "valid": result.valid, "diagnostics": diags})
+        release = result.release
+        flash_version: dict[str, Any] = {
+            "version": release.version,
+            "source": release.source,
+            "dialect": release.dialect,
+        }
+        if release.note:
+            flash_version["note"] = release.note
+        files.append({"path": result.path, "valid": result.valid, "flash_version": flash_version, "diagnostics": diags})
     return json.dumps({"files": files, "summary": summary(results)}, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""The schema index: one walk of the canonical schema that the CLI, the LSP and the docs share."""
+"""The schema index: one walk of a dialect's schema that the CLI, the LSP and the docs share."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from typing import Any, NamedTuple
 from referencing import Registry
 
 from flash_schema import keywords as kw
-from flash_schema._schema import SchemaLoadError, canonical, load_schema, make_registry, schema_uri
+from flash_schema.dialects import NEWEST, SchemaLoadError, load_schema, make_registry, registry, schema_uri
 from flash_schema.document import Path
 
 Schema = Mapping[str, Any]
-ALGORITHMS = ("sft", "grpo")
-__all__ = ["ALGORITHMS", "KeyInfo", "SchemaIndex", "SchemaLoadError", "get_index", "load_schema"]
+__all__ = ["KeyInfo", "SchemaIndex", "SchemaLoadError", "get_index", "load_schema"]
 
 
 class Model(NamedTuple):
@@ -26,6 +25,8 @@ class Model(NamedTuple):
     max_lora_rank: int
     max_model_len: int
     default: bool = False
+    algorithms: tuple[str, ...] = ()
+    thinking: str = "hybrid"
 
 
 class Condition(NamedTuple):
@@ -49,12 +50,13 @@ class KeyInfo:
     default: Any
     defaults_by_algorithm: dict[str, Any]
     default_if_thinking: dict[str, Any]
-    applies_to: str | None
+    applies_to: tuple[str, ...] | None
     examples: tuple[Any, ...]
-    required: str | None  # "always", "sft", or None
+    required: str | None  # "always", an algorithm, or None
     is_table: bool
     bounds: dict[str, Any]
     caps_by_model: dict[str, int] = field(default_factory=dict)
+    releases: str | None = None
 
     @property
     def name(self) -> str:
@@ -68,7 +70,7 @@ class KeyInfo:
 
 
 class SchemaIndex:
-    """Lookups over the canonical schema by key path; built once per process."""
+    """Lookups over one dialect's schema by key path; built once per process and dialect."""
 
     def __init__(self, schema: dict[str, Any], registry: Registry[Any] | None = None) -> None:
         self.schema = schema
@@ -82,11 +84,18 @@ class SchemaIndex:
                 max_lora_rank=m["max_lora_rank"],
                 max_model_len=m["max_model_len"],
                 default=bool(m.get("default")),
+                algorithms=tuple(m.get("algorithms", ())),
+                thinking=str(m.get("thinking", "hybrid")),
             )
             for m in schema.get(kw.CATALOG, [])
         )
         self.reserved_secrets = tuple(schema.get(kw.RESERVED_SECRETS, []))
         self.flash_version = str(schema.get(kw.VERSION, ""))
+        self.dialect = str(schema.get(kw.DIALECT, NEWEST))
+        algorithm = schema.get("properties", {}).get("algorithm", {})
+        self.algorithms: tuple[str, ...] = tuple(algorithm.get(kw.ENUM, ("sft", "grpo")))
+        self.scoping = str(schema.get("x-flash-scoping", "ignored"))
+        self.default_model = next((m.id for m in self.catalog if m.default), self.catalog[0].id if self.catalog else "")
         self._conditionals = tuple(self._parse_conditionals())
         self._info_cache: dict[Path, KeyInfo | None] = {}
         self._key_paths: list[Path] | None = None
@@ -116,12 +125,10 @@ class SchemaIndex:
 
     def _parse_conditionals(self) -> Iterator[tuple[Condition, Schema, Schema | None]]:
         for block in self.schema.get("allOf", []):
-            cond = block.get("if", {}).get("properties", {})
-            if "algorithm" in cond:
-                yield Condition("algorithm", "grpo"), block.get("then", {}), None
-                yield Condition("algorithm", "sft"), block.get("else", {}), None
-            elif "model" in cond:
-                yield Condition("model", cond["model"]["const"]), block.get("then", {}), None
+            when = block.get(kw.WHEN)
+            if isinstance(when, Mapping) and len(when) == 1:
+                ((name, value),) = when.items()
+                yield Condition(str(name), str(value)), block.get("then", {}), None
 
     def conditional_subschemas(self, path: Path) -> list[tuple[Condition, Schema]]:
         """The conditional (``if``/``then``/``else``) subschemas that also describe ``path``."""
@@ -164,7 +171,7 @@ class SchemaIndex:
                     thinking[cond.value] = csub[kw.DEFAULT_IF_THINKING]
                 if "minimum" in csub and cond.value == "sft":
                     bounds["minimum (sft)"] = csub["minimum"]
-            elif cond.field == "model" and "maximum" in csub and csub.get(kw.SEVERITY) != "warning":
+            elif cond.field == "model" and "maximum" in csub and csub.get(kw.RULE) == "lora-rank-cap":
                 caps[cond.value] = csub["maximum"]
         for cond, branch, _ in self._conditionals:
             if cond.field != "algorithm" or not path:
@@ -173,9 +180,10 @@ class SchemaIndex:
             if isinstance(cparent, Mapping) and path[-1] in cparent.get("required", []):
                 required = required or cond.value
         if kw.DEFAULT_IF_THINKING in sub:
-            for alg in ALGORITHMS:
+            for alg in self.algorithms:
                 thinking.setdefault(alg, sub[kw.DEFAULT_IF_THINKING])
         enum, enum_desc = _enum(sub)
+        applies = sub.get(kw.APPLIES_TO)
         return KeyInfo(
             path=path,
             schema=sub,
@@ -187,12 +195,13 @@ class SchemaIndex:
             default=sub.get("default"),
             defaults_by_algorithm=defaults,
             default_if_thinking=thinking,
-            applies_to=sub.get(kw.APPLIES_TO),
+            applies_to=tuple(applies) if isinstance(applies, list) else None,
             examples=tuple(sub.get("examples", ())),
             required=required,
             is_table="object" in types,
             bounds=bounds,
             caps_by_model=caps,
+            releases=sub.get(kw.RELEASES) if isinstance(sub.get(kw.RELEASES), str) else None,
         )
 
     def child_keys(self, path: Path) -> list[str]:
@@ -243,15 +252,19 @@ class SchemaIndex:
     def model(self, model_id: object) -> Model | None:
         return next((m for m in self.catalog if m.id == model_id), None)
 
-    def lint_rules(self) -> list[tuple[str, str, str]]:
-        """Every coded rule in the schema: (code, severity, message template), sorted, unique."""
-        found: dict[str, tuple[str, str, str]] = {}
+    def required_children(self, path: Path) -> list[str]:
+        """Keys the table at ``path`` always requires."""
+        sub = self.subschema(path)
+        return [str(k) for k in sub.get("required", [])] if isinstance(sub, Mapping) else []
+
+    def rule_codes(self) -> set[str]:
+        """Every rule code the schema names (the keyword defaults aside)."""
+        found: set[str] = set()
 
         def walk(node: Any) -> None:
             if isinstance(node, Mapping):
-                if kw.CODE in node:
-                    sev = node.get(kw.SEVERITY, "error")
-                    found.setdefault(node[kw.CODE], (node[kw.CODE], sev, node.get(kw.MESSAGE, "")))
+                if isinstance(node.get(kw.RULE), str):
+                    found.add(node[kw.RULE])
                 for value in node.values():
                     walk(value)
             elif isinstance(node, list):
@@ -259,14 +272,14 @@ class SchemaIndex:
                     walk(value)
 
         walk(self.schema)
-        return sorted(found.values())
+        return found
 
 
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "pattern")
 
 
 def _types(sub: Schema) -> tuple[str, ...]:
-    t = sub.get("type")
+    t = sub.get("x-flash-type", sub.get("type"))
     if isinstance(t, str):
         return (t,)
     if isinstance(t, list):
@@ -283,6 +296,8 @@ def _types(sub: Schema) -> tuple[str, ...]:
 def _enum(sub: Schema) -> tuple[tuple[Any, ...] | None, tuple[str, ...] | None]:
     if "enum" in sub:
         return tuple(sub["enum"]), tuple(sub.get("enumDescriptions", ())) or None
+    if kw.ENUM in sub:
+        return tuple(sub[kw.ENUM]), tuple(sub.get("enumDescriptions", ())) or None
     for part in sub.get("allOf", []):
         if "enum" in part:
             return tuple(part["enum"]), tuple(part.get("enumDescriptions", ())) or None
@@ -290,13 +305,13 @@ def _enum(sub: Schema) -> tuple[tuple[Any, ...] | None, tuple[str, ...] | None]:
 
 
 def is_platform_managed(info: KeyInfo) -> bool:
-    """Keys Flash sets itself or ignores (``gpu``, ``run_id``, ``hf_repo``...)."""
+    """Keys Flash sets itself or ignores (``gpu``, ``run_id``, ``hf_repo`` in 0.2.43...)."""
     return any(
-        isinstance(p, Mapping) and p.get(kw.CODE) == "platform-managed-key" for p in info.schema.get("allOf", [])
+        isinstance(p, Mapping) and p.get(kw.RULE) == "platform-managed-key" for p in info.schema.get(kw.LINT, [])
     )
 
 
 @functools.cache
-def get_index() -> SchemaIndex:
-    """The process-wide schema index (the schema is immutable, so one is enough)."""
-    return SchemaIndex(*canonical())
+def get_index(dialect: str = NEWEST) -> SchemaIndex:
+    """The process-wide index of a dialect's schema (immutable, so one per dialect is enough)."""
+    return SchemaIndex(load_schema(dialect), registry(dialect))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flash_schema.check import CheckResult, check_config
 from flash_schema.document import Document
+from flash_schema.fixes import resolve as resolve_fix
 from flash_schema.reporting import position
 
 CASES = Path(__file__).parent / "cases"
@@ -59,7 +60,8 @@ def load_cases() -> list[Case]:
 
 def run_core(case: Case) -> CheckResult:
     overlays = [(str(CASES / o), Document.from_bytes((CASES / o).read_bytes())) for o in case.overlays]
-    return check_config(str(case.path), Document.from_bytes(case.path.read_bytes()), overlays, case.sets)
+    doc = Document.from_bytes(case.path.read_bytes())
+    return check_config(str(case.path), doc, overlays, case.sets, flash_version="0.2.43")
 
 
 def golden_lines(result: CheckResult) -> list[str]:
@@ -74,6 +76,7 @@ def golden_lines(result: CheckResult) -> list[str]:
             prefix = f"{Path(d.source).name}:" if d.source else ""
             where = f"{prefix}{p.line}:{p.column}-{p.end_line}:{p.end_column}"
         hint = f"\n    hint: {d.hint}" if d.hint else ""
-        fix = f"\n    fix: {d.fix.title}" if d.fix else ""
+        resolved = resolve_fix(doc, d) if doc is not None else None
+        fix = f"\n    fix: {resolved.title}" if resolved else ""
         lines.append(f"{where} {d.severity.value}[{d.code}] {d.key or '(root)'}: {d.message}{hint}{fix}")
     return lines

@@ -1,0 +1,116 @@
+"""The `x-flash-*` vocabulary of our schemas, named once: annotations and custom keywords.
+
+Custom keywords restate Flash rules plain JSON Schema cannot say; other tools ignore them (an
+``x-`` keyword is an annotation to them), so only `flash-schema` reports what they find. The
+implementations live in the submodules, grouped by what they check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+
+# -- annotations ------------------------------------------------------------------------------------
+
+#: The rule (a code of rules.toml) a subschema states.
+RULE = "x-flash-rule"
+#: Message template, in TOML words, for the rule at this site (else the rule's own).
+MESSAGE = "x-flash-message"
+#: Per-keyword message, e.g. ``x-flash-message-type``.
+MESSAGE_PREFIX = "x-flash-message-"
+#: Hint template (how to fix) for this site.
+HINT = "x-flash-hint"
+#: Arguments the message templates of this site use ({model}, {cap}, {algorithm}...).
+ARGS = "x-flash-args"
+#: Per missing key: messages and hints of a ``required`` keyword.
+MESSAGE_REQUIRED = "x-flash-message-required"
+HINT_REQUIRED = "x-flash-hint-required"
+#: The algorithms a ``[train]`` key is used by (absent: all of them).
+APPLIES_TO = "x-flash-applies-to"
+#: The default when ``thinking = true``.
+DEFAULT_IF_THINKING = "x-flash-default-if-thinking"
+#: Which releases have a key ("Flash 0.2.49 and later").
+RELEASES = "x-flash-releases"
+#: An allOf block's condition, as data: ``{"algorithm": "grpo"}`` or ``{"model": id}``.
+WHEN = "x-flash-when"
+#: The values a key accepts where the schema cannot use ``enum`` (Flash folds case).
+ENUM = "x-flash-enum"
+#: Root annotations.
+DIALECT = "x-flash-dialect"
+VERSION = "x-flash-version"
+RELEASE_LIST = "x-flash-releases"
+CATALOG = "x-flash-catalog"
+RESERVED_SECRETS = "x-flash-reserved-secrets"
+OTHER_RELEASES = "x-flash-other-releases"
+
+# -- custom keywords ------------------------------------------------------------------------------
+
+#: Subschemas whose failures are warnings (the release accepts the config).
+LINT = "x-flash-lint"
+#: Numbers must be finite (TOML has nan and inf; an integer too big for a float is not finite).
+FINITE = "x-flash-finite"
+#: An integer must survive Flash's ``float(v) == int(v)`` round trip (releases before 1.3).
+FLOAT_EXACT = "x-flash-float-exact"
+#: A real TOML integer: Flash rejects ``10.0`` (and booleans) for this key.
+TOML_INTEGER = "x-flash-toml-integer"
+#: Flash's exact environment-id parser; the value is the number of parts of a managed slug.
+ENVIRONMENT_ID = "x-flash-environment-id"
+#: Python's ``uuid.UUID()`` after trimming (Flash 1.3's `project`).
+UUID = "x-flash-uuid"
+#: One `[environment] pip` entry, as Flash 1.3 checks it.
+PIP_ENTRY = "x-flash-pip-entry"
+#: Reserved secret names, matched the way Python's ``str.upper()`` folds case.
+RESERVED_NAMES = "x-flash-reserved-names"
+#: Secret-looking values anywhere below this table (a warning).
+SECRET_SCAN = "x-flash-secret-scan"
+#: No TOML date/time anywhere below (Flash JSON-encodes the table).
+JSON_ONLY = "x-flash-json-only"
+#: GRPO (0.2.43): the engine length must leave room for the completion (a warning).
+GRPO_LENGTH = "x-flash-grpo-length"
+#: GRPO/OPD (1.x): `max_context_tokens` must exceed the completion length.
+PROMPT_BUDGET = "x-flash-prompt-budget"
+#: `save_at_steps`: strictly increasing, within a positive `max_steps`.
+SAVE_AT_STEPS = "x-flash-save-at-steps"
+#: `structured_outputs`: the release's constraint grammar.
+STRUCTURED_OUTPUTS = "x-flash-structured-outputs"
+#: `teacher_model`: an alias after Flash's normalisation.
+TEACHER = "x-flash-teacher"
+#: `[gpu] type`: class names through Flash's alias table.
+GPU_CLASS = "x-flash-gpu-class"
+
+KeywordFn = Callable[[Any, Any, Any, Mapping[str, Any]], Iterator[ValidationError]]
+
+
+class FlashError(ValidationError):
+    """A custom keyword's finding, naming the rule it reports (when not the keyword's default)."""
+
+    def __init__(self, message: str, *, rule: str | None = None, args: Mapping[str, Any] | None = None, **kw: Any):
+        super().__init__(message, **kw)
+        self.rule = rule
+        self.rule_args = dict(args or {})
+
+
+def implementations() -> dict[str, KeywordFn]:
+    """Every custom keyword and its implementation (jsonschema's keyword signature)."""
+    from flash_schema.keywords import content, identifiers, numbers, structured, training
+
+    return {
+        LINT: content.lint,
+        FINITE: numbers.finite,
+        FLOAT_EXACT: numbers.float_exact,
+        TOML_INTEGER: numbers.toml_integer,
+        ENVIRONMENT_ID: identifiers.environment_id,
+        UUID: identifiers.uuid,
+        PIP_ENTRY: identifiers.pip_entry,
+        RESERVED_NAMES: identifiers.reserved_names,
+        SECRET_SCAN: content.secret_scan,
+        JSON_ONLY: content.json_only,
+        GRPO_LENGTH: training.grpo_length,
+        PROMPT_BUDGET: training.prompt_budget,
+        SAVE_AT_STEPS: training.save_at_steps,
+        STRUCTURED_OUTPUTS: structured.structured_outputs,
+        TEACHER: identifiers.teacher,
+        GPU_CLASS: identifiers.gpu_class,
+    }

@@ -1,0 +1,151 @@
+"""Diagnostic wording in TOML terms: value printing, type names and template rendering.
+
+One printer of TOML values serves messages (shortened, secrets masked) and the docs (exact).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flash_schema.diagnostics import format_path
+from flash_schema.document import Path
+from flash_schema.secrets import redact
+
+TOML_TYPES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "array": "an array",
+    "object": "a table",
+    "null": "nothing",
+}
+
+
+def toml_value(value: Any, limit: int | None = 60, *, safe: bool = True) -> str:
+    """``value`` as TOML source. With ``safe`` (for messages) it is shortened to ``limit``
+    characters and secret-looking runs are masked; without (the docs) it is exact."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float):
+        if math.isnan(value):
+            text = "nan"
+        elif math.isinf(value):
+            text = "inf" if value > 0 else "-inf"
+        else:
+            text = repr(value)
+    elif isinstance(value, int):
+        text = str(value) if abs(value) < 10**30 or not safe else f"{str(value)[:12]}… ({len(str(abs(value)))} digits)"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False) if not safe else _basic_string(value)
+    elif isinstance(value, list):
+        shown = value[:5] if safe else value
+        text = "[" + ", ".join(toml_value(v, limit, safe=safe) for v in shown)
+        text += (", …" if len(value) > len(shown) else "") + "]"
+    elif isinstance(value, Mapping):
+        items = list(value.items())
+        shown = items[:5] if safe else items
+        if not items:
+            return "{}"
+        text = "{ " + ", ".join(f"{k} = {toml_value(v, limit, safe=safe)}" for k, v in shown)
+        text += ", … }" if len(items) > len(shown) else " }"
+    else:
+        text = str(value)
+    if not safe or limit is None:
+        return text
+    text = redact(text[: limit + 4096])  # only the start is shown; redact() is linear in its input
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _basic_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def toml_type(value: Any) -> str:
+    """The TOML type of a parsed value, with its article ("a float")."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "a table"
+    return "a date/time"
+
+
+def type_message(expected: Any, instance: Any) -> str:
+    names = [expected] if isinstance(expected, str) else list(expected)
+    wanted = " or ".join(TOML_TYPES.get(n, n) for n in names)
+    return f"`{{path}}` must be {wanted}, not {toml_type(instance)}"
+
+
+def generic_message(keyword: str, value: Any) -> str:
+    """The message of a standard keyword that fails where no rule words it."""
+    if keyword == "minimum":
+        return f"`{{path}}` must be at least {toml_value(value)}, not {{value}}"
+    if keyword == "exclusiveMinimum":
+        return f"`{{path}}` must be greater than {toml_value(value)}, not {{value}}"
+    if keyword == "maximum":
+        return f"`{{path}}` must be at most {toml_value(value)}, not {{value}}"
+    if keyword == "exclusiveMaximum":
+        return f"`{{path}}` must be less than {toml_value(value)}, not {{value}}"
+    if keyword == "enum":
+        return "`{path}` must be one of " + ", ".join(toml_value(v) for v in value) + ", not {value}"
+    if keyword == "const":
+        return f"`{{path}}` must be {toml_value(value)}"
+    simple = {
+        "minLength": "`{path}` must not be empty",
+        "pattern": "`{path}` has an invalid format: {value}",
+        "not": "`{path}` is not allowed here",
+        "uniqueItems": "`{path}` lists the same entry twice",
+        "maxItems": "`{path}` has too many entries",
+        "minItems": "`{path}` must not be empty",
+        "maxProperties": "`{path}` has too many keys",
+    }
+    return simple.get(keyword, "`{path}` is not valid: {value}")
+
+
+def escape(text: str) -> str:
+    """User text made safe to put inside a template: masked, braces doubled."""
+    return redact(text).replace("{", "{{").replace("}", "}}")
+
+
+def render(template: str, path: Path, instance: Any, args: Mapping[str, Any] | None = None) -> str:
+    """Fill a message template: {path} {key} {table} {value} {valuerepr} {meaning} and ``args``."""
+    fields: dict[str, str] = {
+        "path": redact(format_path(path)) or "(top level)",
+        "key": redact(str(path[-1])) if path else "",
+        "table": redact(format_path(path[:-1])),
+        "value": toml_value(instance),
+        "valuerepr": toml_value(instance),
+        "meaning": algorithm_meaning(instance),
+    }
+    for name, value in (args or {}).items():
+        fields[name] = redact(value) if isinstance(value, str) else toml_value(value)
+    try:
+        return template.format_map(fields)
+    except (KeyError, ValueError, IndexError):
+        return template
+
+
+def algorithm_meaning(value: Any, algorithms: Sequence[str] = ("sft", "grpo", "opd")) -> str:
+    """How Flash reads an `algorithm` value: lowercased, falsy means sft."""
+    if isinstance(value, str) and value.lower() in algorithms:
+        return f'"{value.lower()}"'
+    return '"sft"'
+
+
+def join(items: Sequence[str], conj: str = "and") -> str:
+    """`a, b and c`."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conj} " + items[-1]

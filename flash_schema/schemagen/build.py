@@ -1,0 +1,360 @@
+"""Build one dialect's JSON Schema (draft-07) from the source in `schema/src/`.
+
+The output is a plain, standalone JSON Schema that other tools (taplo, tombi, check-jsonschema,
+SchemaStore) can use as is: every standard keyword in it is something that release's parser
+rejects. What only we check sits in ``x-flash-*`` keywords, which other tools ignore:
+
+- ``x-flash-lint``: subschemas whose failures are warnings (the release accepts the config);
+- custom keywords restating a Flash rule JSON Schema cannot say (``x-flash-environment-id``...);
+- annotations: ``x-flash-rule`` (the rule a subschema states, from rules.toml), ``x-flash-message``,
+  ``x-flash-hint``, ``x-flash-args``, ``x-flash-applies-to``, ``x-flash-releases``...
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flash_schema.schemagen.blocks import BlocksMixin
+from flash_schema.schemagen.common import DRAFT_07, BuilderBase, Entry, fill, fill_all, join
+from flash_schema.schemagen.members import MembersMixin
+from flash_schema.schemagen.source import Source, SourceError, resolve
+from flash_schema.schemagen.timeline import (
+    Timeline,
+    build_timeline,
+    other_release_notes,
+    other_release_values,
+    releases_text,
+)
+
+BASE_URL = "https://raw.githubusercontent.com/flash-schema/flash-schema/main/schema/"
+
+#: Source facets the builder interprets; everything else is JSON Schema and is copied as is.
+_FACETS = frozenset(
+    {
+        "applies_to",
+        "scope",
+        "reason",
+        "rename_to",
+        "defaults",
+        "thinking_defaults",
+        "thinking_default",
+        "integer",
+        "when",
+        "required",
+        "required_message",
+        "required_hint",
+        "required_for",
+        "catalog",
+        "algorithm",
+        "lint",
+        "rule",
+        "message",
+        "hint",
+        "messages",
+        "args",
+        "unset",
+        "inapplicable_hint",
+        "serving_context",
+        "secret_names",
+        "worker_env_names",
+        "unknown",
+        "order",
+        "out_of_scope",
+    }
+)
+_TYPE_MESSAGES = {
+    "integer": "`{path}` must be an integer, not {value}",
+    "number": "`{path}` must be a number, not {value}",
+}
+_NAMES = {"sft": "SFT", "grpo": "GRPO", "opd": "OPD"}
+
+
+def schema_file(dialect: str) -> str:
+    """The file name of a dialect's schema in `schema/`."""
+    return f"flash-{dialect}.schema.json"
+
+
+class _Builder(MembersMixin, BlocksMixin, BuilderBase):
+    """Builds one dialect's schema; the members and the conditional blocks live in mixins."""
+
+    def __init__(self, source: Source, dialect: str) -> None:
+        self.src = source
+        self.name = dialect
+        self.d = source.dialect(dialect)
+        self.release = str(self.d["release"])
+        self.algorithms: list[str] = list(self.d["algorithms"])
+        self.catalog = source.catalog(dialect)
+        self.models: list[Entry] = list(self.catalog["models"])
+        self.timeline: Timeline = build_timeline(source.releases)
+        self.tables = {
+            name: {k: r for k, v in entries.items() if (r := resolve(v, dialect)) is not None}
+            for name, entries in source.tables.items()
+        }
+        self.words = self._words()
+
+    # -- words for descriptions ------------------------------------------------------------------
+
+    def _words(self) -> dict[str, str]:
+        default_model = str(self.catalog["default"])
+        three = self.name == "1.3"
+        example_id = "your-org/your-project/your-env" if three else "your-org/your-env"
+        words = {
+            "release": f"Flash {self.release}",
+            "algorithms": join([_NAMES[a] for a in self.algorithms]),
+            "caps": " or ".join(str(c) for c in sorted({int(m["max_lora_rank"]) for m in self.models})),
+            "default_model": f'"{default_model}"',
+            "example_id": f'"{example_id}"',
+            "example_id_raw": example_id,
+            "reserved_case": "case-insensitively"
+            if self.d.get("secrets", {}).get("case_insensitive")
+            else "case-sensitively",
+        }
+        words.update({k: str(v) for k, v in self.d.get("words", {}).items()})
+        teachers = self.d.get("teachers")
+        if teachers:
+            words["teachers"] = ", ".join(f"`{t}`" for t in teachers["aliases"])
+            words["default_teacher"] = f"`{teachers['default']}`"
+        gpu = self.d.get("gpu")
+        if gpu:
+            words["gpu_classes"] = ", ".join(f"`{c[0]}`" for c in gpu["classes"])
+            words["providers"] = ", ".join(f"`{p}`" for p in gpu["providers"])
+        grpo = self.d.get("grpo")
+        if grpo:
+            words["grpo_group_sizes"] = join([str(g) for g in grpo["group_sizes"]], "or")
+        return words
+
+    # -- the whole schema ------------------------------------------------------------------------
+
+    def build(self) -> dict[str, Any]:
+        top = self.tables["top"]
+        table = top.get("table", {})
+        description = fill(str(table["description"]), self.words)
+        scope = fill(str(table.get("out_of_scope", "")), self.words).strip()
+        if scope:
+            description += "\n\n" + scope
+        root: dict[str, Any] = {
+            "$schema": DRAFT_07,
+            "$id": BASE_URL + schema_file(self.name),
+            "title": f"{self.d['title']} training config",
+            "description": description,
+            "markdownDescription": description,
+            "type": "object",
+            "x-flash-dialect": self.name,
+            "x-flash-version": self.release,
+            "x-flash-releases": [r["version"] for r in self.src.releases if r["dialect"] == self.name],
+            "x-tombi-toml-version": "v1.0.0",
+            "x-flash-catalog": [self._catalog_entry(m) for m in self.models],
+            "x-flash-scoping": self.d["scoping"],
+            "x-flash-set-lists": self.d.get("set_lists", "split"),
+        }
+        secrets = self.d.get("secrets")
+        if secrets:
+            root["x-flash-reserved-secrets"] = sorted(secrets["reserved"])
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        messages: dict[str, str] = {}
+        hints: dict[str, str] = {}
+        for name in table.get("order", []):
+            node, entry = self._top_member(name)
+            if node is None or entry is None:
+                continue
+            properties[name] = node
+            if entry.get("required") is True:
+                required.append(name)
+                if "required_message" in entry:
+                    messages[name] = fill(str(entry["required_message"]), self.words)
+                if "required_hint" in entry:
+                    hints[name] = fill(str(entry["required_hint"]), self.words)
+        root["required"] = required
+        root["x-flash-message-required"] = messages
+        root["x-flash-hint-required"] = hints
+        root["properties"] = properties
+        root["additionalProperties"] = self._top_unknown(str(table.get("unknown", "strict")), properties)
+        root["allOf"] = self._algorithm_blocks() + self._model_blocks() + self._cross_key_blocks()
+        root["definitions"] = self._definitions()
+        present = self._present_paths(properties)
+        root["x-flash-other-releases"] = other_release_notes(self.timeline, self.release, present)
+        allowed = {
+            "model": [m["id"] for m in self.models],
+            "algorithm": self.algorithms,
+            "train.teacher_model": list(self.d.get("teachers", {}).get("aliases", [])),
+        }
+        root["x-flash-other-values"] = {
+            key: found
+            for key, values in allowed.items()
+            if (found := other_release_values(self.timeline, self.release, key, values))
+        }
+        return root
+
+    def _catalog_entry(self, model: Entry) -> dict[str, Any]:
+        out = {k: model[k] for k in ("id", "params", "max_lora_rank", "max_model_len", "min_vram_gb")}
+        out["algorithms"] = list(model["algorithms"])
+        out["thinking"] = model["thinking"]
+        if model["id"] == self.catalog["default"]:
+            out["default"] = True
+        return out
+
+    def _present_paths(self, properties: Mapping[str, Any], prefix: str = "") -> set[str]:
+        out: set[str] = set()
+        for key, node in properties.items():
+            path = f"{prefix}{key}"
+            out.add(path)
+            if isinstance(node, Mapping) and isinstance(node.get("properties"), Mapping) and not prefix:
+                out |= self._present_paths(node["properties"], path + ".")
+        return out
+
+    # -- members -----------------------------------------------------------------------------------
+
+    def _top_member(self, name: str) -> tuple[dict[str, Any] | None, Entry | None]:
+        top = self.tables["top"]
+        if name in top and name != "table":
+            entry = top[name]
+            return self._key(entry, (name,)), entry
+        if name in self.tables:
+            table_entry = self.tables[name].get("table")
+            if table_entry is None:
+                return None, None
+            return self._table(name), table_entry
+        return None, None
+
+    def _table(self, name: str) -> dict[str, Any]:
+        entries = self.tables[name]
+        meta = entries["table"]
+        node = self._key(meta, (name,))
+        props = {}
+        for key, entry in entries.items():
+            if key == "table":
+                continue
+            props[key] = self._key(entry, (name, key))
+        if props:
+            node["properties"] = props
+        unknown = meta.get("unknown")
+        if unknown == "closed":
+            node["additionalProperties"] = False
+        elif unknown == "ignored":
+            allowed = ", ".join(props)
+            node["additionalProperties"] = {
+                "x-flash-lint": [
+                    {
+                        "x-flash-rule": "ignored-key",
+                        "x-flash-message": f"unknown key `{{key}}` in `[{name}]`; Flash ignores it",
+                        "x-flash-hint": f"allowed keys: {allowed}",
+                        "not": {},
+                    }
+                ]
+            }
+        elif unknown == "any":
+            node["additionalProperties"] = True
+        if meta.get("worker_env_names"):
+            node["propertyNames"] = self._worker_env_names()
+        return node
+
+    def _key(self, entry: Entry, path: tuple[str, ...]) -> dict[str, Any]:
+        """The subschema of one key (or table): JSON Schema facets copied, ours translated."""
+        entry = fill_all(entry, self.words)
+        node: dict[str, Any] = {}
+        for field in ("title", "description"):
+            if field in entry:
+                node[field] = entry[field]
+        if "description" in entry:
+            node["markdownDescription"] = entry["description"]
+        if entry.get("catalog"):
+            self._model_key(node)
+        if entry.get("algorithm"):
+            self._algorithm_key(node)
+        node.update(self._fragment({k: v for k, v in entry.items() if k not in ("title", "description")}))
+        self._number_rules(node, entry, path)
+        applies = entry.get("applies_to")
+        if applies is not None and set(applies) != set(self.algorithms):
+            node["x-flash-applies-to"] = [a for a in self.algorithms if a in applies]
+        if "thinking_default" in entry:
+            node["x-flash-default-if-thinking"] = entry["thinking_default"]
+        defaults = entry.get("defaults")
+        if defaults and "default" not in node:
+            values = {defaults.get(a) for a in self.algorithms if a in defaults}
+            if len(values) == 1 and all(a in defaults for a in self.algorithms):
+                node["default"] = values.pop()
+        if entry.get("secret_names"):
+            node["items"] = self._secret_items()
+        self._data_keywords(node)
+        text = releases_text(self.timeline, ".".join(path))
+        if text:
+            node["x-flash-releases"] = text
+        return node
+
+    def _data_keywords(self, node: dict[str, Any]) -> None:
+        """Fill custom keywords whose value is data stated elsewhere in the source."""
+        if node.get("x-flash-teacher") is True:
+            node["x-flash-teacher"] = dict(self.d["teachers"])
+        if node.get("x-flash-gpu-class") is True:
+            node["x-flash-gpu-class"] = self._gpu_aliases()
+        env = node.get("x-flash-environment-id")
+        if isinstance(env, dict):
+            changed = next((v for v, text in self.timeline.about.get("environment.id", []) if "part" in text), None)
+            if changed:
+                node["x-flash-environment-id"] = {**env, "changed": changed}
+
+    def _number_rules(self, node: dict[str, Any], entry: Entry, path: tuple[str, ...]) -> None:
+        kind = node.get("type")
+        if kind == "number":
+            node.setdefault("x-flash-finite", True)
+        if isinstance(kind, str) and kind in _TYPE_MESSAGES:
+            node.setdefault("x-flash-message-type", _TYPE_MESSAGES[kind])
+        if kind == "integer":
+            if entry.get("integer") == "strict":
+                node["x-flash-toml-integer"] = True
+                return
+            if self.d.get("float_exact") and path[0] == "train":
+                node.setdefault("x-flash-float-exact", True)
+            # Flash takes a whole float (`16.0`) for these; TOML tools (tombi) read `type: integer`
+            # as "a TOML integer", so the portable spelling is a number that is a multiple of 1.
+            node["type"] = "number"
+            node["multipleOf"] = 1
+            node["x-flash-type"] = "integer"
+            node.setdefault("x-flash-message-multipleOf", "`{path}` must be a finite integer, not {value}")
+
+    def _fragment(self, source: Mapping[str, Any]) -> dict[str, Any]:
+        """Translate source facets of a (sub)schema into JSON Schema + ``x-flash-*`` keywords."""
+        out: dict[str, Any] = {}
+        for key, value in source.items():
+            if key == "rule":
+                out["x-flash-rule"] = value
+            elif key == "message":
+                out["x-flash-message"] = value
+            elif key == "hint":
+                out["x-flash-hint"] = value
+            elif key == "args":
+                out["x-flash-args"] = value
+            elif key == "messages":
+                for keyword, text in value.items():
+                    out[f"x-flash-message-{keyword}"] = text
+            elif key == "lint":
+                out["x-flash-lint"] = [self._fragment(f) for f in value]
+            elif key == "integer":
+                if value == "strict":
+                    out["x-flash-toml-integer"] = True
+            elif key in _FACETS:
+                continue
+            elif key in ("items", "additionalProperties", "not", "if", "then", "else") and isinstance(value, Mapping):
+                out[key] = self._fragment(value)
+            elif key in ("properties", "definitions") and isinstance(value, Mapping):
+                out[key] = {k: self._fragment(v) for k, v in value.items()}
+            elif key in ("anyOf", "allOf", "oneOf") and isinstance(value, list):
+                out[key] = [self._fragment(v) for v in value]
+            else:
+                out[key] = copy.deepcopy(value)
+        return out
+
+
+def build_schema(source: Source, dialect: str) -> dict[str, Any]:
+    """One dialect's schema as a JSON-able dict."""
+    if dialect not in source.dialects:
+        msg = f"unknown dialect {dialect!r}"
+        raise SourceError(msg)
+    return _Builder(source, dialect).build()
+
+
+def all_dialects(source: Source) -> Iterable[str]:
+    return list(source.dialects)

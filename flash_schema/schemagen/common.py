@@ -1,0 +1,81 @@
+"""Helpers the schema builder's parts share, and the attributes its mixins rely on."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flash_schema.schemagen.source import Entry, Source
+from flash_schema.schemagen.timeline import Timeline
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+
+__all__ = ["DRAFT_07", "BuilderBase", "Entry", "ci", "fill", "fill_all", "join", "json_class"]
+
+
+def ci(text: str) -> str:
+    """A case-insensitive regex for ``text`` in ECMA-262 syntax (no inline flags)."""
+    out = []
+    for ch in text:
+        if ch.isalpha() and ch.isascii():
+            out.append(f"[{ch.upper()}{ch.lower()}]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+class _Words(dict[str, str]):
+    """format_map() that leaves unknown placeholders as they are (messages fill them later)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(text: str, words: Mapping[str, str]) -> str:
+    """``text`` with the dialect's words filled in ({release}, {defaults}...)."""
+    try:
+        return string.Formatter().vformat(text, (), _Words(words))
+    except (ValueError, IndexError):
+        return text
+
+
+def fill_all(value: Any, words: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return fill(value, words)
+    if isinstance(value, list):
+        return [fill_all(v, words) for v in value]
+    if isinstance(value, dict):
+        return {k: fill_all(v, words) for k, v in value.items()}
+    return value
+
+
+def json_class(ch: str) -> str:
+    """One character inside a regex character class, spelt for JSON readers."""
+    return {"\x00": "\\u0000", "\t": "\\t", "\n": "\\n", "\r": "\\r", " ": " "}.get(ch, re.escape(ch))
+
+
+def join(items: Sequence[str], conj: str = "and") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conj} " + items[-1]
+
+
+class BuilderBase:
+    """What the builder's mixins may use: the dialect's source, resolved."""
+
+    src: Source
+    name: str
+    d: Entry
+    release: str
+    algorithms: list[str]
+    catalog: Entry
+    models: list[Entry]
+    timeline: Timeline
+    tables: dict[str, dict[str, Entry]]
+    words: dict[str, str]
+
+    def _fragment(self, source: Mapping[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError

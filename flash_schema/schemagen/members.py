@@ -1,0 +1,154 @@
+"""Schema members whose shape comes from dialect data: `model` (the catalog), `algorithm`, the
+secret and `[worker_env]` name rules, GPU aliases, and what an unknown top-level key is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flash_schema.schemagen.common import BuilderBase, Entry, ci, join, json_class
+
+
+class MembersMixin(BuilderBase):
+    def _model_key(self, node: dict[str, Any]) -> None:
+        node["enum"] = [m["id"] for m in self.models]
+        node["enumDescriptions"] = [
+            f"{m['params']} parameters; LoRA rank up to {m['max_lora_rank']}; serving context "
+            f"{m['max_model_len']} tokens" + self._model_extra(m)
+            for m in self.models
+        ]
+        node["x-taplo"] = {
+            "docs": {
+                "enumValues": [f"{m['params']} parameters; LoRA rank up to {m['max_lora_rank']}" for m in self.models]
+            }
+        }
+        node["examples"] = [self.catalog["default"]]
+
+    def _model_extra(self, model: Entry) -> str:
+        extra = []
+        if set(model["algorithms"]) != set(self.algorithms):
+            extra.append(join(list(model["algorithms"])) + " only")
+        if model["thinking"] == "none":
+            extra.append("no thinking mode")
+        return "; " + "; ".join(extra) if extra else ""
+
+    def _algorithm_key(self, node: dict[str, Any]) -> None:
+        algos = self.algorithms
+        quoted = join([f'"{a}"' for a in algos], "or")
+        node["x-flash-enum"] = list(algos)
+        node["enumDescriptions"] = [self.src.algorithms[a] for a in algos]
+        node["allOf"] = [
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": "^(?:" + "|".join(ci(a) for a in algos) + ")?$"},
+                    {"const": False},
+                    {"const": 0},
+                    {"type": "array", "maxItems": 0},
+                    {"type": "object", "maxProperties": 0},
+                ],
+                "x-flash-message": f"`algorithm` must be {quoted}",
+                "x-flash-rule": "invalid-algorithm",
+            },
+            {
+                "x-flash-lint": [
+                    {
+                        "enum": list(algos),
+                        "x-flash-rule": "non-canonical-algorithm",
+                        "x-flash-message": f"Flash reads `algorithm = {{value}}` as {{meaning}}; write it as {quoted}",
+                    }
+                ]
+            },
+        ]
+
+    def _secret_items(self) -> dict[str, Any]:
+        secrets = self.d["secrets"]
+        reserved = list(secrets["reserved"])
+        not_reserved: dict[str, Any]
+        if secrets.get("case_insensitive"):
+            not_reserved = {"pattern": "^(?:" + "|".join(ci(r) for r in reserved) + ")$"}
+        else:
+            not_reserved = {"enum": sorted(reserved)}
+        items: dict[str, Any] = {
+            "type": "string",
+            "allOf": [
+                {"$ref": "#/definitions/envVarName"},
+                {
+                    "not": not_reserved,
+                    "x-flash-rule": "reserved-secret",
+                    "x-flash-message": "{value} is a platform-managed secret name; Flash provides it itself",
+                },
+            ],
+        }
+        if secrets.get("case_insensitive"):
+            items["x-flash-reserved-names"] = sorted(reserved)
+        return items
+
+    def _worker_env_names(self) -> dict[str, Any]:
+        rules = self.d["worker_env"]
+        secret = "|".join(ci(p) for p in rules["secret_parts"])
+        key_with = "|".join(ci(p) for p in rules["key_parts"])
+        return {
+            "allOf": [
+                {"$ref": "#/definitions/envVarName"},
+                {
+                    "not": {
+                        "anyOf": [
+                            {"pattern": f"(?:^|_)(?:{secret})(?:_|$)"},
+                            {
+                                "allOf": [
+                                    {"pattern": f"(?:^|_)(?:{ci('KEY')})(?:_|$)"},
+                                    {"pattern": f"(?:^|_)(?:{key_with})(?:_|$)"},
+                                ]
+                            },
+                        ]
+                    },
+                    "x-flash-rule": "secret-key-name",
+                    "x-flash-message": "{value} looks like a credential name; `[worker_env]` is stored in run "
+                    "artifacts, so Flash rejects it",
+                    "x-flash-hint": "list the name in `[environment] secrets` and set its value in your shell "
+                    "or `.env`",
+                },
+            ]
+        }
+
+    def _definitions(self) -> dict[str, Any]:
+        secrets = self.d.get("secrets") or self.src.dialect("0.2.43")["secrets"]
+        chars = "".join(json_class(c) for c in secrets["invalid_chars"])
+        return {
+            "envVarName": {
+                "minLength": 1,
+                "not": {"pattern": f"[{chars}]"},
+                "x-flash-rule": "invalid-env-var-name",
+                "x-flash-message": "{valuerepr} is not a valid environment variable name (it must be non-empty and "
+                f"contain no {secrets['invalid_words']})",
+            }
+        }
+
+    def _gpu_aliases(self) -> dict[str, Any]:
+        """Flash's GPU alias table (``flash/providers/core/base.py``), generated the same way."""
+        gpu = self.d["gpu"]
+        targets: dict[str, set[str]] = {}
+        for name, provider_name in gpu["classes"]:
+            for spelling in (name, provider_name):
+                base = spelling.lower()
+                keys = {base, base.replace(" ", ""), base.replace(" ", "_"), base.replace(" ", "-")}
+                if base.startswith("rtx "):
+                    tail = base[4:]
+                    keys |= {tail, tail.replace(" ", ""), tail.replace(" ", "_")}
+                keys.add(f"nvidia {base}")
+                for key in keys:
+                    targets.setdefault(key, set()).add(name)
+        aliases = {k: next(iter(v)) for k, v in targets.items() if len(v) == 1}
+        aliases.update(gpu.get("aliases", {}))
+        return {"classes": [c[0] for c in gpu["classes"]], "aliases": dict(sorted(aliases.items()))}
+
+    def _top_unknown(self, mode: str, properties: Mapping[str, Any]) -> Any:
+        tables = [k for k, v in properties.items() if isinstance(v, Mapping) and v.get("type") == "object"]
+        listed = ", ".join(f"[{t}]" for t in sorted(t for t in tables if t != "gpu"))
+        if mode == "lax":
+            return {
+                "if": {"type": "object"},
+                "then": {"x-flash-rule": "unknown-table", "not": {}, "x-flash-hint": f"allowed tables: {listed}"},
+                "else": {"x-flash-lint": [{"x-flash-rule": "ignored-top-level-key", "not": {}}]},
+            }
+        return False

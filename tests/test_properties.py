@@ -26,6 +26,8 @@ from flash_schema.check import CheckResult, check_config, check_document
 from flash_schema.cli import CheckOptions, main, run_check
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document, Span
+from flash_schema.fixes import apply as apply_edits
+from flash_schema.fixes import resolve as resolve_fix
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "lsp") not in sys.path:
@@ -132,16 +134,19 @@ def assert_span(span: Span, length: int, what: object) -> None:
     assert 0 <= span.start <= span.end <= length, (what, span, length)
 
 
-def assert_diagnostics(diags: list[Diagnostic], length: int) -> None:
+def assert_diagnostics(diags: list[Diagnostic], length: int, doc: Document | None = None) -> None:
+    """Every diagnostic is well formed; a fix, made concrete, edits inside the text and leaves TOML."""
     for d in diags:
         assert isinstance(d, Diagnostic)
         assert isinstance(d.severity, Severity)
         assert d.code, d
         assert d.message, d
         assert_span(d.span, length, d)
-        if d.fix is not None:
-            for edit in d.fix.edits:
-                assert_span(edit.span, length, d.fix)
+        fix = resolve_fix(doc, d) if doc is not None else None
+        if fix is not None:
+            for edit in fix.edits:
+                assert_span(edit.span, length, fix)
+            tomllib.loads(apply_edits(doc.text, fix.edits))  # type: ignore[union-attr]
 
 
 def assert_document(doc: Document) -> None:
@@ -160,7 +165,7 @@ def assert_result(result: CheckResult) -> None:
         if doc is None:
             assert d.origin is not None, d
         else:
-            assert_diagnostics([d], len(doc.text))
+            assert_diagnostics([d], len(doc.text), doc)
 
 
 def assert_cli(code: int, out: str, err: str, output_format: str) -> None:
@@ -187,7 +192,7 @@ def test_core_never_crashes_on_text(text: str) -> None:
     assert doc.text == text
     assert_document(doc)
     diags = check_document(doc)
-    assert_diagnostics(diags, len(text))
+    assert_diagnostics(diags, len(text), doc)
     assert check_document(Document.from_text(text)) == diags  # deterministic
 
 
@@ -198,7 +203,7 @@ def test_core_never_crashes_on_text(text: str) -> None:
 def test_core_never_crashes_on_bytes(raw: bytes) -> None:
     doc = Document.from_bytes(raw)
     assert_document(doc)
-    assert_diagnostics(check_document(doc), len(doc.text))
+    assert_diagnostics(check_document(doc), len(doc.text), doc)
     if raw.startswith(b"\xef\xbb\xbf") or not _is_utf8(raw):
         assert doc.syntax_errors, "a BOM or invalid UTF-8 is a syntax error (Flash rejects it)"
 
@@ -221,7 +226,7 @@ def test_valid_toml_parses_exactly_and_every_span_holds_its_value(data: dict[str
     assert doc.syntax_errors == []
     assert doc.data == tomllib.loads(text)
     assert_document(doc)
-    assert_diagnostics(check_document(doc), len(text))
+    assert_diagnostics(check_document(doc), len(text), doc)
     for node in doc.nodes():
         if node.kind != "value" or node.value is None:
             continue
@@ -242,7 +247,7 @@ def test_valid_toml_with_crlf_or_comments_stays_valid(data: dict[str, Any], newl
     assume('"""' not in text and "'''" not in text)  # a multi-line string's own newlines change meaning
     doc = Document.from_text(text)
     assert doc.syntax_errors == []
-    assert_diagnostics(check_document(doc), len(text))
+    assert_diagnostics(check_document(doc), len(text), doc)
 
 
 # -- overlays and --set -----------------------------------------------------------------------------

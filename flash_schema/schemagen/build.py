@@ -224,10 +224,23 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         meta = entries["table"]
         node = self._key(meta, (name,))
         props = {}
+        required: list[str] = []
+        messages: dict[str, str] = {}
+        hints: dict[str, str] = {}
         for key, entry in entries.items():
             if key == "table":
                 continue
             props[key] = self._key(entry, (name, key))
+            if entry.get("required") is True:
+                required.append(key)
+                if "required_message" in entry:
+                    messages[key] = fill(str(entry["required_message"]), self.words)
+                if "required_hint" in entry:
+                    hints[key] = fill(str(entry["required_hint"]), self.words)
+        if required:
+            node["required"] = required
+            node["x-flash-message-required"] = messages
+            node["x-flash-hint-required"] = hints
         if props:
             node["properties"] = props
         unknown = meta.get("unknown")

@@ -305,22 +305,12 @@ class FlashLanguageServer(LanguageServer):
         cached = doc._lsp
         if cached is not None and cached[0] == self.encoding and cached[1] == doc.version:
             return cached[2]
-        from flash_schema_lsp.features.actions import is_preferred
         from flash_schema_lsp.features.diagnostics import SOURCE, for_editor
 
         parsed = doc.document()
         out = []
         for d in for_editor(doc.diagnostics()):
             data: dict[str, Any] = {"path": list(d.path), "version": doc.version}
-            fix = d.diagnostic.fix
-            if fix is not None and fix.edits:
-                data["fix"] = {
-                    "title": fix.title,
-                    "preferred": is_preferred(d.diagnostic),
-                    "edits": [
-                        {"range": _range_json(self.range_of(parsed, e.span)), "newText": e.new_text} for e in fix.edits
-                    ],
-                }
             tags = [t for t in (_TAGS.get(tag) for tag in d.diagnostic.tags) if t is not None]
             out.append(
                 lsp.Diagnostic(
@@ -711,7 +701,7 @@ def code_action(ls: FlashLanguageServer, params: lsp.CodeActionParams) -> list[l
     wanted = {(d.code, _range_key(d.range)) for d in asked}
     actions = []
     seen: set[tuple[Any, ...]] = set()
-    for action in code_actions(doc.diagnostics()):
+    for action in code_actions(parsed, doc.diagnostics()):
         diag_range = ls.range_of(parsed, action.diagnostic.span)
         key = (action.diagnostic.code, _range_key(diag_range))
         touches = _touches(action.diagnostic.span, Span(start, end))

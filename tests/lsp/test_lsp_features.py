@@ -391,7 +391,7 @@ def test_syntax_error_keeps_schema_diagnostics():
 
 def fixed_text(text: str, title_start: str) -> tuple[str, bool]:
     doc = Document.from_text(text)
-    actions = code_actions(check_document(doc))
+    actions = code_actions(doc, check_document(doc))
     action = next(a for a in actions if a.title.startswith(title_start))
     return apply_edits(text, action.edits), action.preferred
 
@@ -399,7 +399,7 @@ def fixed_text(text: str, title_start: str) -> tuple[str, bool]:
 def test_action_renames_typo():
     text = HEAD + '[environment]\nid = "a/b"\n[train]\nmax_examples = 10\nlearnig_rate = 1e-4\n'
     doc = Document.from_text(text)
-    actions = code_actions(check_document(doc))
+    actions = code_actions(doc, check_document(doc))
     assert [a.title for a in actions] == ["Rename to `learning_rate`"]
     assert actions[0].preferred
     assert actions[0].kind == "quickfix"
@@ -430,7 +430,7 @@ def test_actions_filtered_by_range():
     at_typo = text.index("learnig")
     from flash_schema.document import Span
 
-    titles = [a.title for a in code_actions(diags, Span(at_typo, at_typo))]
+    titles = [a.title for a in code_actions(doc, diags, Span(at_typo, at_typo))]
     assert titles == ["Rename to `learning_rate`"]
 
 
@@ -509,7 +509,7 @@ def test_crlf_document_features():
     assert "lora_rank" in labels(doc, len(text))
     found = hover(doc, text.index("learnig"))
     assert found is None  # unknown key: nothing to document
-    actions = code_actions(check_document(doc))
+    actions = code_actions(doc, check_document(doc))
     new = apply_edits(text, next(a for a in actions if a.title.startswith("Rename")).edits)
     assert "\r\nlearning_rate = 1e-4\r\n" in new
 

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flash_schema.diagnostics import Diagnostic, Edit
-from flash_schema.document import Span
+from flash_schema.document import Document, Span
+from flash_schema.fixes import apply, resolve
 
 #: Fix titles of the "one obvious fix" kind: renaming a misspelled key or value.
 _PREFERRED_PREFIXES = ("Rename to ", "Change to ")
@@ -34,19 +35,21 @@ def is_preferred(d: Diagnostic) -> bool:
     return d.fix is not None and d.fix.title.startswith(_PREFERRED_PREFIXES)
 
 
-def action_for(d: Diagnostic) -> Action | None:
-    if d.fix is None or not d.fix.edits or d.source is not None or d.origin is not None:
+def action_for(doc: Document, d: Diagnostic) -> Action | None:
+    """The quick fix of one diagnostic, made concrete now (fixes are computed only when asked)."""
+    fix = resolve(doc, d)
+    if fix is None or not fix.edits:
         return None
-    return Action(d.fix.title, d.fix.edits, d, preferred=is_preferred(d))
+    return Action(fix.title, fix.edits, d, preferred=is_preferred(d))
 
 
-def code_actions(diags: Iterable[Diagnostic], span: Span | None = None) -> list[Action]:
+def code_actions(doc: Document, diags: Iterable[Diagnostic], span: Span | None = None) -> list[Action]:
     """Quick fixes for the diagnostics whose span touches ``span`` (all when ``None``)."""
     out = []
     for d in diags:
         if span is not None and not _overlaps(d.span, span):
             continue
-        action = action_for(d)
+        action = action_for(doc, d)
         if action is not None:
             out.append(action)
     return out
@@ -54,6 +57,4 @@ def code_actions(diags: Iterable[Diagnostic], span: Span | None = None) -> list[
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """``text`` with ``edits`` applied (non-overlapping; any order): for tests and previews."""
-    for edit in sorted(edits, key=lambda e: (e.span.start, e.span.end), reverse=True):
-        text = text[: edit.span.start] + edit.new_text + text[edit.span.end :]
-    return text
+    return apply(text, edits)

@@ -49,6 +49,6 @@ def markdown(path: Path, algorithm: str | None, thinking: bool) -> str | None:
 
 def ignored_by(info: KeyInfo, algorithm: str | None) -> str | None:
     """The algorithm under which the key has no effect, if it is this config's."""
-    if info.applies_to is None or algorithm is None or info.applies_to == algorithm:
+    if info.applies_to is None or algorithm is None or algorithm in info.applies_to:
         return None
     return algorithm

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 from pygls.protocol import default_converter
 
-from flash_schema.diagnostics import Diagnostic, Edit, Severity
-from flash_schema.document import Document, Span
 from flash_schema_lsp.features import positions
-from flash_schema_lsp.features.actions import is_preferred
 from flash_schema_lsp.features.diagnostics import SOURCE, for_editor
 
+# The core is imported when a document comes, not while the server starts (the editor waits).
 if TYPE_CHECKING:
     from cattrs import Converter
 
+    from flash_schema.diagnostics import Diagnostic, Edit, Severity
+    from flash_schema.document import Document
+    from flash_schema.spans import Span
     from flash_schema_lsp.features.completion import CompletionItem
     from flash_schema_lsp.features.symbols import Symbol
 
@@ -71,7 +73,18 @@ def range_json(r: lsp.Range) -> dict[str, dict[str, int]]:
 
 # -- diagnostics ---------------------------------------------------------------------------------------
 
-SEVERITY = {Severity.ERROR: lsp.DiagnosticSeverity.Error, Severity.WARNING: lsp.DiagnosticSeverity.Warning}
+@functools.cache
+def _severities() -> dict[Severity, lsp.DiagnosticSeverity]:
+    from flash_schema.diagnostics import Severity
+
+    return {Severity.ERROR: lsp.DiagnosticSeverity.Error, Severity.WARNING: lsp.DiagnosticSeverity.Warning}
+
+
+def severity(of: Severity) -> lsp.DiagnosticSeverity:
+    """The LSP severity of a core severity."""
+    return _severities()[of]
+
+
 _TAGS = {"unnecessary": lsp.DiagnosticTag.Unnecessary, "deprecated": lsp.DiagnosticTag.Deprecated}
 
 
@@ -79,6 +92,8 @@ def diagnostics(
     doc: Document, found: Sequence[Diagnostic], version: int | None, encoding: positions.Encoding
 ) -> list[lsp.Diagnostic]:
     """The diagnostics of the document itself; each carries its key path, version and fix as data."""
+    from flash_schema_lsp.features.actions import is_preferred
+
     out = []
     for d in for_editor(found):
         data: dict[str, Any] = {"path": list(d.path), "version": version}
@@ -96,7 +111,7 @@ def diagnostics(
             lsp.Diagnostic(
                 range=range_of(doc, d.span, encoding),
                 message=d.message,
-                severity=SEVERITY[d.severity],
+                severity=severity(d.severity),
                 code=d.code,
                 source=SOURCE,
                 data=data,

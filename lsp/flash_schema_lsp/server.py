@@ -27,7 +27,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from flash_schema import __version__
-from flash_schema.document import Span
+from flash_schema.spans import Span
 from flash_schema_lsp import convert, pygls_fixes
 from flash_schema_lsp.capabilities import ClientCapabilities, client_capabilities
 from flash_schema_lsp.documents import DocumentStore, OpenDocument

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from flash_schema.diagnostics import Diagnostic, Severity
-from flash_schema.document import Path, Span
+from flash_schema.spans import Path, Span
+
+if TYPE_CHECKING:
+    from flash_schema.diagnostics import Diagnostic, Severity
 
 SOURCE = "flash-schema"
 

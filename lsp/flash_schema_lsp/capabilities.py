@@ -25,7 +25,7 @@ class ClientCapabilities:
 def negotiated_encoding(caps: lsp.ClientCapabilities) -> positions.Encoding:
     """The position encoding of the session: UTF-8 when offered, else the first offered one pygls knows.
 
-    ``pygls_fixes.FlashProtocol`` makes pygls announce the same choice in the ``initialize`` result.
+    ``pygls_fixes.FlashProtocol`` makes pygls announce this choice in the ``initialize`` result.
     """
     offered = [str(getattr(e, "value", e)).lower() for e in (caps.general and caps.general.position_encodings) or ()]
     if "utf-8" in offered:

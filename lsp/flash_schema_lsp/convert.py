@@ -73,6 +73,7 @@ def range_json(r: lsp.Range) -> dict[str, dict[str, int]]:
 
 # -- diagnostics ---------------------------------------------------------------------------------------
 
+
 @functools.cache
 def _severities() -> dict[Severity, lsp.DiagnosticSeverity]:
     from flash_schema.diagnostics import Severity

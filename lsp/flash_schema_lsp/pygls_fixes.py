@@ -8,8 +8,8 @@ until the workaround is checked against it:
 - ``LEAKS_NOTIFICATION_FUTURES``: one Future is kept per didOpen/didChange/didClose;
 - ``READS_STDIN_IN_THREADS``: stdin is read in a thread pool, one hand-over per line.
 
-``FlashProtocol`` also prefers UTF-8 positions whenever the client offers them (a choice, not a
-workaround: it saves converting columns on every request).
+``FlashProtocol`` also makes pygls announce the position encoding ``capabilities`` negotiates
+(UTF-8 whenever the client offers it: a choice, not a workaround, that saves converting columns).
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from pygls import IS_WASM
 from pygls.exceptions import JsonRpcException
 from pygls.io_ import StdoutWriter, run_async
 from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from flash_schema_lsp.capabilities import negotiated_encoding
 
 logger = logging.getLogger("flash_schema_lsp")
 
@@ -109,12 +111,14 @@ class FlashProtocol(LanguageServerProtocol):
 
     @lsp_method(lsp.INITIALIZE)
     def lsp_initialize(self, params: lsp.InitializeParams) -> Generator[Any, Any, lsp.InitializeResult]:
+        # pygls takes the client's first encoding it knows: put ours (capabilities'
+        # negotiated_encoding, UTF-8 whenever offered) first, so both agree.
         general = params.capabilities.general
         if general is not None and general.position_encodings:
+            chosen = negotiated_encoding(params.capabilities)
             offered = list(general.position_encodings)
-            if lsp.PositionEncodingKind.Utf8 in offered:
-                offered.remove(lsp.PositionEncodingKind.Utf8)
-                general.position_encodings = [lsp.PositionEncodingKind.Utf8, *offered]
+            first = [e for e in offered if str(getattr(e, "value", e)).lower() == chosen][:1]
+            general.position_encodings = [*first, *(e for e in offered if e not in first)]
         return (yield from super().lsp_initialize(params))
 
 

@@ -102,3 +102,31 @@ def test_stdin_is_read_on_the_event_loop_only_from_a_pipe_of_its_own(tmp_path):
         for fd in (read, write, read_other, write_other):
             os.close(fd)
     assert not pygls_fixes.separate_pipe(io.BytesIO(), io.BytesIO())
+
+
+@pytest.mark.parametrize("client", ["visual-studio-code", "neovim", "silent", "utf-8 second", "utf-32 only"])
+def test_client_capabilities_are_read_once_and_match_what_pygls_announces(client: str):
+    from flash_schema_lsp.capabilities import ClientCapabilities, client_capabilities
+    from flash_schema_lsp.features import positions
+    from lsprotocol import types as lsp
+    from pytest_lsp import client_capabilities as recorded
+
+    offered = {"utf-8 second": ["utf-16", "utf-8"], "utf-32 only": ["utf-32"]}.get(client)
+    if offered is not None:
+        caps = lsp.ClientCapabilities(general=lsp.GeneralClientCapabilities(position_encodings=offered))
+    else:
+        caps = lsp.ClientCapabilities() if client == "silent" else recorded(client)
+    params = lsp.InitializeParams(capabilities=caps)
+    got = client_capabilities(params)
+    if client == "silent":
+        assert got == ClientCapabilities()  # a client that declares nothing gets the plainest answers
+    elif offered is None:
+        assert got.snippets
+        assert got.hover_markdown
+        assert got.hierarchical_symbols
+    assert got.encoding == {"neovim": "utf-8", "utf-8 second": "utf-8", "utf-32 only": "utf-32"}.get(client, "utf-16")
+    # The encoding the features convert with is the one the initialize result announces.
+    ls = srv.FlashLanguageServer()
+    for _ in ls.protocol.lsp_initialize(params):
+        pass  # (this server registered no initialize handler of its own: nothing to run)
+    assert positions.encoding_of(ls.protocol.server_capabilities.position_encoding) == got.encoding

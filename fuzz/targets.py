@@ -35,7 +35,7 @@ MODES = ("bytes", "text", "merge", "cli", "lsp", "surrogates", "bytes", "lsp")
 
 # Imported lazily by load() so that run.py can wrap the imports in atheris.instrument_imports().
 Document = check_document = check_config = run_check = CheckOptions = None  # type: ignore[assignment]
-hover = complete = document_symbols = code_actions = positions = for_editor = None  # type: ignore[assignment]
+hover = complete = document_symbols = code_actions = positions = for_editor = index = None  # type: ignore[assignment]
 _OVERLAY_DIR: str | None = None
 
 
@@ -46,7 +46,7 @@ class InvariantError(AssertionError):
 def load() -> None:
     """Import everything a fuzz input reaches (call inside instrument_imports() to get coverage)."""
     global Document, check_document, check_config, run_check, CheckOptions
-    global hover, complete, document_symbols, code_actions, positions, for_editor
+    global hover, complete, document_symbols, code_actions, positions, for_editor, index  # noqa: PLW0603
     from flash_schema.check import check_config as _check_config
     from flash_schema.check import check_document as _check_document
     from flash_schema.cli import CheckOptions as _CheckOptions
@@ -66,6 +66,9 @@ def load() -> None:
         return
     hover, complete, document_symbols, code_actions = _hover, _complete, _document_symbols, _code_actions
     positions, for_editor = _positions, _for_editor
+    from flash_schema.schema_index import get_index
+
+    index = get_index()
 
 
 # -- invariants ------------------------------------------------------------------------------------
@@ -178,11 +181,11 @@ def run_lsp(doc: object, diags: Sequence[object], seed: int) -> None:
     text: str = doc.text  # type: ignore[attr-defined]
     n = len(text)
     for offset in cursor_offsets(doc, seed):
-        found = hover(doc, offset)
+        found = hover(doc, index, offset)
         if found is not None:
             check_span(found.span, n, "hover")
             check(isinstance(found.markdown, str), "hover markdown")
-        for item in complete(doc, offset, snippets=bool(offset & 1)):
+        for item in complete(doc, index, offset, snippets=bool(offset & 1)):
             check_span(item.replace, n, "completion")
             check(isinstance(item.insert_text, str) and bool(item.label), "completion item")
         from flash_schema.document import Span

@@ -1,19 +1,13 @@
-"""Suite-wide test setup: importable helpers, and end-to-end tests run last."""
+"""Suite-wide test setup: end-to-end tests run last.
+
+The helpers beside the tests (casekit, oracle, gen_cases) are importable through pytest's
+``pythonpath`` setting; ``flash_schema`` and ``flash_schema_lsp`` (which lives under lsp/) through
+the editable install (pyproject.toml's ``dev-mode-dirs``).
+"""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-TESTS = Path(__file__).resolve().parent
-ROOT = TESTS.parent
-# The data-driven helpers (casekit, oracle, gen_cases) live beside the tests; the server package
-# lives under lsp/ (not importable as `lsp`: PyPI has a package of that name).
-for entry in (TESTS, ROOT, ROOT / "lsp"):
-    if str(entry) not in sys.path:
-        sys.path.insert(0, str(entry))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

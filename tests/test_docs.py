@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flash_schema_lsp.features.hover import hover
 
 from flash_schema import docs
 from flash_schema import keywords as kw
 from flash_schema.check import SYNTAX_CODE
 from flash_schema.cli import main
 from flash_schema.diagnostics import format_path
+from flash_schema.document import Document
 from flash_schema.render import anchor, catalog_table, doc_link, example_toml, key_markdown
 from flash_schema.schema_index import get_index
 from flash_schema.validate import CUSTOM_CODES, DEFAULT_CODES
@@ -53,21 +54,33 @@ def test_hover_text_appears_verbatim(path: tuple[str, ...]) -> None:
     assert re.search(rf"^#+ {re.escape(shown + title)}$", TEXT, re.MULTILINE)
 
 
+def hover_over(path: tuple[str, ...], algorithm: str | None) -> str:
+    """What the language server shows on hovering ``path`` in a config whose algorithm is ``algorithm``
+    (``None``: an invalid one), as a user would write it: a table by its header, a key by its name."""
+    chosen = f'algorithm = "{algorithm or "?"}"'
+    if path == ("algorithm",):
+        text, needle = chosen + "\n", "algorithm"
+    elif path in INDEX.table_paths():
+        needle = f"[{format_path(path)}"  # on the header's last name
+        text = f"{chosen}\n\n{needle}]\n"
+    else:
+        needle = format_path(path[-1:])
+        table = f"[{format_path(path[:-1])}]\n" if len(path) > 1 else ""
+        text = f"{chosen}\n{table}{needle} = 0\n"
+    found = hover(Document.from_text(text), INDEX, text.rindex(needle) + len(needle) - 1)
+    assert found is not None, format_path(path)
+    return found.markdown
+
+
 @pytest.mark.parametrize("algorithm", [None, "sft", "grpo"])
 def test_language_server_hover_matches_docs(algorithm: str | None) -> None:
-    """The language server's actual hover: headline = the docs heading, body lines = the docs' lines,
+    """Hovering a key or table in the editor: headline = the docs heading, body lines = the docs' lines,
     and its reference link lands on the key's anchor. (With an algorithm, the Default line narrows
     to that algorithm's value, which the docs list among the per-algorithm defaults.)"""
-    if str(REPO / "lsp") not in sys.path:  # the server package lives in lsp/ (an editable install may predate it)
-        sys.path.insert(0, str(REPO / "lsp"))
-    common = pytest.importorskip("flash_schema_lsp.features.common")
-    hover = getattr(common, "markdown", None)
-    if hover is None:
-        pytest.skip("flash_schema_lsp.features.common.markdown is gone")
     for path in INDEX.all_key_paths():
         info = INDEX.info(path)
         assert info is not None
-        text = hover(path, algorithm, False)
+        text = hover_over(path, algorithm)
         headline, _, rest = text.partition("\n\n")
         body, _, link = rest.rpartition("\n\n")
         assert headline == f"**`{format_path(path)}`**" + (f" — {info.title}" if info.title else "")

@@ -13,9 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
-for _entry in (FUZZ, ROOT / "lsp"):  # the fuzz harness; the server package (not installed)
-    if str(_entry) not in sys.path:
-        sys.path.insert(0, str(_entry))
+if str(FUZZ) not in sys.path:  # the fuzz harness
+    sys.path.insert(0, str(FUZZ))
 
 
 def test_fuzz_corpus_replays_cleanly() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 import tomli_w
 from click.testing import CliRunner
+from flash_schema_lsp.features import actions, completion, hover, positions, symbols
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -28,10 +28,10 @@ from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document, Span
 from flash_schema.fixes import apply as apply_edits
 from flash_schema.fixes import resolve as resolve_fix
+from flash_schema.schema_index import get_index
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "lsp") not in sys.path:
-    sys.path.insert(0, str(ROOT / "lsp"))
+INDEX = get_index()
 
 SEEDS = sorted(
     p
@@ -303,9 +303,6 @@ def test_click_command_exits_0_1_or_2(raw: bytes, sets: list[str], output_format
 
 @pytest.fixture(scope="module")
 def features() -> Any:
-    pytest.importorskip("flash_schema_lsp")
-    from flash_schema_lsp.features import actions, completion, hover, positions, symbols
-
     return actions, completion, hover, positions, symbols
 
 
@@ -331,11 +328,11 @@ def test_server_features_never_crash(features: Any, text: str, cursors: list[tup
     diags = check_document(doc)
     for offset in _lsp_offsets(positions, doc, cursors):
         assert 0 <= offset <= n
-        found = hover.hover(doc, offset)
+        found = hover.hover(doc, INDEX, offset)
         if found is not None:
             assert_span(found.span, n, "hover")
         for snippets in (True, False):
-            for item in completion.complete(doc, offset, snippets=snippets):
+            for item in completion.complete(doc, INDEX, offset, snippets=snippets):
                 assert_span(item.replace, n, item)
                 assert item.label
         for action in actions.code_actions(diags, Span(offset, offset)):
@@ -360,10 +357,10 @@ def test_completion_and_hover_at_every_offset(features: Any, text: str) -> None:
     _, completion, hover, _, _ = features
     doc = Document.from_text(text)
     for offset in range(len(text) + 1):
-        found = hover.hover(doc, offset)
+        found = hover.hover(doc, INDEX, offset)
         if found is not None:
             assert_span(found.span, len(text), "hover")
-        for item in completion.complete(doc, offset):
+        for item in completion.complete(doc, INDEX, offset):
             assert_span(item.replace, len(text), item)
 
 
@@ -373,4 +370,4 @@ def test_completion_between_cr_and_lf_after_a_header(features: Any) -> None:
     _, completion, _, _, _ = features
     text = "[train]\r\nmax_examples = 10\r\n"
     doc = Document.from_text(text)
-    assert completion.complete(doc, text.index("\n")) == []
+    assert completion.complete(doc, INDEX, text.index("\n")) == []

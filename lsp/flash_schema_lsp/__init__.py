@@ -1,7 +1,9 @@
 """flash-schema's language server: Flash config diagnostics, hover, completion and quick fixes.
 
-Only :mod:`flash_schema_lsp.server` speaks LSP (pygls/lsprotocol); the features in
-:mod:`flash_schema_lsp.features` are pure functions over the core's ``Document``.
+The features in :mod:`flash_schema_lsp.features` are pure functions over the core's ``Document``
+and schema index.  Only the server modules speak LSP (pygls/lsprotocol): ``server`` wires the
+handlers, ``convert`` turns the features' results into LSP types, ``capabilities`` reads what
+the client can do, ``pygls_fixes`` works around pygls; ``documents`` keeps the open documents.
 """
 
 from __future__ import annotations

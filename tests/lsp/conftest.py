@@ -1,18 +1,11 @@
-"""Make the language server package importable when the project is not installed."""
+"""The `█` cursor marker of the in-process feature tests."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-for entry in (ROOT, ROOT / "lsp"):
-    if str(entry) not in sys.path:
-        sys.path.insert(0, str(entry))
 
 if TYPE_CHECKING:
     from flash_schema.document import Document

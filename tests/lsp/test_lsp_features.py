@@ -8,27 +8,30 @@ import textwrap
 import pytest
 from flash_schema_lsp.features import positions
 from flash_schema_lsp.features.actions import apply_edits, code_actions
-from flash_schema_lsp.features.completion import CompletionItem, Documentation, complete
-from flash_schema_lsp.features.cursor import context_at, enclosing_table, target_at
+from flash_schema_lsp.features.completion import CompletionItem, complete
+from flash_schema_lsp.features.completion_context import context_at
 from flash_schema_lsp.features.diagnostics import for_editor
+from flash_schema_lsp.features.documentation import Documentation
 from flash_schema_lsp.features.hover import hover
 from flash_schema_lsp.features.symbols import document_symbols
 
 from flash_schema.check import check_document
+from flash_schema.diagnostics import Severity
 from flash_schema.document import Document
 from flash_schema.render import key_markdown
 from flash_schema.schema_index import get_index
 
+INDEX = get_index()
 HEAD = 'model = "Qwen/Qwen3.5-4B"\n'
 GRPO = 'model = "Qwen/Qwen3.5-4B"\nalgorithm = "grpo"\n'
 
 
 def labels(doc: Document, offset: int, **kw: bool) -> list[str]:
-    return [i.label for i in complete(doc, offset, **kw)]
+    return [i.label for i in complete(doc, INDEX, offset, **kw)]
 
 
 def by_label(doc: Document, offset: int, **kw: bool) -> dict[str, CompletionItem]:
-    return {i.label: i for i in complete(doc, offset, **kw)}
+    return {i.label: i for i in complete(doc, INDEX, offset, **kw)}
 
 
 # -- completion: keys ---------------------------------------------------------------------------
@@ -40,18 +43,18 @@ def test_keys_in_train_with_prefix(at):
     assert "lora_rank" in got
     assert "lora_alpha" not in got  # already present
     assert "hf_repo" not in got  # platform-managed: never offered
-    item = complete(doc, offset)[got.index("lora_rank")]
+    item = complete(doc, INDEX, offset)[got.index("lora_rank")]
     source, _ = doc.text, offset
     assert source[item.replace.start : item.replace.end] == "lo"
     assert item.insert_text == "lora_rank = ${1:32}"
     assert item.snippet
-    assert item.documentation is not None
-    assert "**`train.lora_rank`**" in item.documentation
+    assert item.documentation(INDEX) is not None
+    assert "**`train.lora_rank`**" in item.documentation(INDEX)
     # The server sends `docs` as the item's data and renders it on completionItem/resolve.
     assert item.docs is not None
     sent = Documentation.from_json(json.loads(json.dumps(item.docs.to_json())))
     assert sent == item.docs
-    assert sent.render() == item.documentation
+    assert sent.render(INDEX) == item.documentation(INDEX)
 
 
 def test_documentation_refs_from_the_editor_are_checked():
@@ -60,7 +63,7 @@ def test_documentation_refs_from_the_editor_are_checked():
     assert Documentation.from_json({"path": [True]}) is None
     assert Documentation.from_json({"path": ["train"], "algorithm": 3, "thinking": False}) is None
     assert Documentation.from_json({"path": ["nope"], "algorithm": None, "thinking": False}) is not None
-    assert Documentation(("nope",)).render() is None
+    assert Documentation(("nope",)).render(INDEX) is None
 
 
 def test_keys_offers_lora_alpha_when_absent(at):
@@ -80,7 +83,7 @@ def test_plain_text_when_client_has_no_snippets(at):
 
 def test_grpo_only_keys_sorted_last_under_sft(at):
     doc, offset = at(HEAD + "[train]\n█\n")
-    items = complete(doc, offset)
+    items = complete(doc, INDEX, offset)
     ordered = [i.label for i in sorted(items, key=lambda i: i.sort_text or "")]
     assert ordered.index("steps") > ordered.index("epochs")
     assert ordered.index("group_size") > ordered.index("max_examples")
@@ -94,7 +97,7 @@ def test_grpo_only_keys_sorted_last_under_sft(at):
 
 def test_sft_only_keys_sorted_last_under_grpo(at):
     doc, offset = at(GRPO + "[train]\n█\n")
-    items = {i.label: i for i in complete(doc, offset)}
+    items = {i.label: i for i in complete(doc, INDEX, offset)}
     assert "ignored by grpo" in (items["epochs"].detail or "")
     assert (items["epochs"].sort_text or "") > (items["steps"].sort_text or "")
     # the default in the snippet is this config's algorithm's
@@ -158,16 +161,16 @@ def test_key_completion_in_broken_document(at):
 
 def test_no_completion_in_comment_or_after_value(at):
     doc, offset = at(HEAD + "[train]\n# lo█\n")
-    assert complete(doc, offset) == []
+    assert complete(doc, INDEX, offset) == []
     doc, offset = at(HEAD + 'algorithm = "sft" █\n')
-    assert complete(doc, offset) == []
+    assert complete(doc, INDEX, offset) == []
     doc, offset = at(HEAD + "[train]\nlora_rank █= 3\n")
-    assert complete(doc, offset) == []
+    assert complete(doc, INDEX, offset) == []
 
 
 def test_unknown_table_gets_no_keys(at):
     doc, offset = at(HEAD + "[trian]\nlo█\n")
-    assert complete(doc, offset) == []
+    assert complete(doc, INDEX, offset) == []
 
 
 # -- completion: headers --------------------------------------------------------------------------
@@ -196,7 +199,7 @@ def test_header_completion_with_closing_bracket(at):
 
 def test_algorithm_values(at):
     doc, offset = at("algorithm = █\n")
-    items = complete(doc, offset)
+    items = complete(doc, INDEX, offset)
     assert [i.label for i in items] == ['"sft"', '"grpo"']
     assert all(i.replace.start == i.replace.end == offset for i in items)
 
@@ -215,8 +218,8 @@ def test_model_ids_with_cap_in_detail(at):
     assert four.docs is not None
     sent = Documentation.from_json(json.loads(json.dumps(four.docs.to_json())))
     assert sent is not None
-    assert sent.render() == four.documentation
-    assert "Qwen/Qwen3.5-4B" in (four.documentation or "")
+    assert sent.render(INDEX) == four.documentation(INDEX)
+    assert "Qwen/Qwen3.5-4B" in (four.documentation(INDEX) or "")
 
 
 def test_model_value_replaces_auto_closed_quote(at):
@@ -233,14 +236,14 @@ def apply_edits_text(text: str, start: int, end: int, new: str) -> str:
 
 def test_boolean_and_default_values(at):
     doc, offset = at("thinking = t█\n")
-    items = complete(doc, offset)
+    items = complete(doc, INDEX, offset)
     assert [i.label for i in items][:2] == ["true", "false"]
     assert doc.text[items[0].replace.start : items[0].replace.end] == "t"
 
 
 def test_numeric_value_default_for_algorithm(at):
     doc, offset = at(GRPO + "[train]\nlearning_rate = █\n")
-    items = complete(doc, offset)
+    items = complete(doc, INDEX, offset)
     assert items[0].label == "1e-05"
     assert "default" in (items[0].detail or "")
 
@@ -250,19 +253,19 @@ def test_numeric_value_default_for_algorithm(at):
 
 def test_hover_key_algorithm_specific_default(at):
     doc, offset = at(GRPO + "[train]\nlearning_r█ate = 2e-5\n")
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is not None
     assert "**Default:** `1e-05`" in found.markdown
     assert doc.text[found.span.start : found.span.end] == "learning_rate"
     doc, offset = at(HEAD + "[train]\nlearning_r█ate = 2e-5\n")
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is not None
     assert "**Default:** `0.0001`" in found.markdown
 
 
 def test_hover_text_is_the_reference_text(at):
     doc, offset = at(HEAD + "[train]\nlora_r█ank = 16\n")
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     index = get_index()
     info = index.info(("train", "lora_rank"))
     assert info is not None
@@ -274,19 +277,19 @@ def test_hover_text_is_the_reference_text(at):
 
 def test_hover_header_segments(at):
     doc, offset = at('[environment.par█ams]\nsplit = "train"\n')
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is not None
     assert "**`environment.params`**" in found.markdown
     assert doc.text[found.span.start : found.span.end] == "params"
     doc, offset = at('[envi█ronment.params]\nsplit = "train"\n')
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is not None
     assert "**`environment`**" in found.markdown
 
 
 def test_hover_enum_value(at):
     doc, offset = at(HEAD + 'algorithm = "gr█po"\n')
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is not None
     assert '**`"grpo"`**' in found.markdown
     assert "Group Relative" in found.markdown
@@ -295,7 +298,7 @@ def test_hover_enum_value(at):
 
 def test_hover_model_id(at):
     doc, offset = at('model = "Qwen/Qwen3.█5-9B"\n')
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is not None
     assert "9.7B" in found.markdown
     assert "**Max `lora_rank`:** 64" in found.markdown
@@ -303,7 +306,7 @@ def test_hover_model_id(at):
 
 def test_hover_plain_value_shows_key_docs(at):
     doc, offset = at(HEAD + "[train]\nlora_rank = 1█6\n")
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is not None
     assert "**`train.lora_rank`**" in found.markdown
     assert doc.text[found.span.start : found.span.end] == "16"
@@ -311,15 +314,15 @@ def test_hover_plain_value_shows_key_docs(at):
 
 def test_hover_nothing_on_comments_and_blanks(at):
     doc, offset = at(HEAD + "# lora_r█ank\n")
-    assert hover(doc, offset) is None
+    assert hover(doc, INDEX, offset) is None
     doc, offset = at(HEAD + "\n█\n")
-    assert hover(doc, offset) is None
+    assert hover(doc, INDEX, offset) is None
 
 
 def test_hover_in_broken_document(at):
     doc, offset = at(HEAD + "[train]\nlora_rank = \nmax_exa█mples = 10\n")
     assert doc.syntax_errors
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is not None
     assert "**`train.max_examples`**" in found.markdown
 
@@ -328,13 +331,13 @@ def test_hover_inside_multiline_string_is_not_a_key(at):
     text = HEAD + '[environment]\nid = "a/b"\n[environment.params]\nprompt = """\nlora_r█ank = 3\n"""\n'
     doc, offset = at(text)
     assert not doc.syntax_errors
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is None or "lora_rank" not in found.markdown
 
 
 def test_hover_in_inline_table(at):
     doc, offset = at(HEAD + '[environment]\nparams = { sp█lit = "eval" }\n')
-    found = hover(doc, offset)
+    found = hover(doc, INDEX, offset)
     assert found is not None
     assert "**`environment.params.split`**" in found.markdown
 
@@ -344,9 +347,9 @@ def test_hover_in_inline_table(at):
 
 def test_enclosing_table_ignores_brackets_in_multiline_arrays(at):
     doc, offset = at(GRPO + "[train]\nstop_sequences = [\n[1]\n]\n█\n".replace("[1]", '"</a>"'))
-    assert enclosing_table(doc, offset)[0] == ("train",)
+    assert doc.enclosing_table(offset)[0] == ("train",)
     doc, offset = at('[train]\nstop_sequences = [\n  "a",\n]\nx = """\n[wandb]\n"""\n█')
-    assert enclosing_table(doc, offset)[0] == ("train",)
+    assert doc.enclosing_table(offset)[0] == ("train",)
 
 
 def test_context_value_and_header(at):
@@ -360,7 +363,7 @@ def test_context_value_and_header(at):
 
 def test_target_in_multiline_array(at):
     doc, offset = at('[train]\nstop_sequences = [\n  "</an█swer>",\n]\n')
-    target = target_at(doc, offset)
+    target = doc.at(offset)
     assert target is not None
     assert target.path == ("train", "stop_sequences", 0)
 
@@ -375,7 +378,7 @@ def test_editor_diagnostics_match_the_cli(at):
     shown = for_editor(core)
     assert [d.code for d in shown] == [d.code for d in core]
     typo = next(d for d in shown if d.code == "unknown-key")
-    assert typo.severity == "error"
+    assert typo.severity is Severity.ERROR
     assert typo.message.endswith("\nhint: rename it to `learning_rate`")
 
 
@@ -402,7 +405,6 @@ def test_action_renames_typo():
     actions = code_actions(doc, check_document(doc))
     assert [a.title for a in actions] == ["Rename to `learning_rate`"]
     assert actions[0].preferred
-    assert actions[0].kind == "quickfix"
     new = apply_edits(text, actions[0].edits)
     assert "learning_rate = 1e-4" in new
     assert check_document(Document.from_text(new)) == []
@@ -507,7 +509,7 @@ def test_crlf_document_features():
     text = HEAD.replace("\n", "\r\n") + "[train]\r\nlearnig_rate = 1e-4\r\nlo"
     doc = Document.from_text(text)
     assert "lora_rank" in labels(doc, len(text))
-    found = hover(doc, text.index("learnig"))
+    found = hover(doc, INDEX, text.index("learnig"))
     assert found is None  # unknown key: nothing to document
     actions = code_actions(doc, check_document(doc))
     new = apply_edits(text, next(a for a in actions if a.title.startswith("Rename")).edits)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+from flash_schema_lsp import pygls_fixes
 from flash_schema_lsp import server as srv
+from flash_schema_lsp.documents import OpenDocument
 from flash_schema_lsp.features.selection import Settings
 
 FLASH = 'model = "Qwen/Qwen3.5-4B"\n\n[environment]\nid = "org/env"\n'
@@ -24,7 +26,7 @@ def test_a_failing_handler_returns_its_default_and_logs_no_content(caplog: pytes
 
 
 def test_open_document_parses_once_per_text():
-    doc = srv.OpenDocument("file:///w/configs/a.toml", FLASH, 1)
+    doc = OpenDocument("file:///w/configs/a.toml", FLASH, 1)
     parsed = doc.document()
     diags = doc.diagnostics()
     assert doc.document() is parsed
@@ -37,7 +39,7 @@ def test_open_document_parses_once_per_text():
 
 def test_content_served_documents_stay_served_while_edited():
     ls = srv.FlashLanguageServer()
-    doc = srv.OpenDocument("file:///w/mine.toml", FLASH, 1)
+    doc = OpenDocument("file:///w/mine.toml", FLASH, 1)
     ls.decide(doc, sticky=False)
     assert doc.served
     doc.update('[environment]\nid = "org/env"\n', 2)  # `model` deleted while typing
@@ -49,8 +51,7 @@ def test_content_served_documents_stay_served_while_edited():
 
 def test_settings_change_re_decides():
     ls = srv.FlashLanguageServer()
-    doc = srv.OpenDocument("file:///w/mine.toml", FLASH, 1)
-    ls.documents[doc.uri] = doc
+    doc = ls.documents.open("file:///w/mine.toml", FLASH, 1)
     ls.decide(doc, sticky=False)
     doc.pulled = True  # nothing to push in this test
     ls.apply_settings(Settings(detect_by_content=False))
@@ -59,18 +60,18 @@ def test_settings_change_re_decides():
 
 
 def test_an_edited_value_gives_the_diagnostics_of_a_fresh_parse():
-    doc = srv.OpenDocument("file:///w/configs/a.toml", FLASH + "\n[train]\nsteps = 300\n", 1)
+    doc = OpenDocument("file:///w/configs/a.toml", FLASH + "\n[train]\nsteps = 300\n", 1)
     doc.warm()  # as after a publish: the next edit can reuse the parse
     for version, steps in enumerate(("0", "3000", "nan", '"x"', "", "0"), start=2):
         text = FLASH + f"\n[train]\nsteps = {steps}\n"
         doc.update(text, version)
-        fresh = srv.OpenDocument(doc.uri, text, version)
+        fresh = OpenDocument(doc.uri, text, version)
         assert doc.diagnostics() == fresh.diagnostics(), steps
         doc.warm()
 
 
 def test_completion_documentation_comes_with_resolve():
-    from flash_schema_lsp.features.completion import Documentation
+    from flash_schema_lsp.features.documentation import Documentation
     from lsprotocol import types as lsp
 
     ls = srv.FlashLanguageServer()
@@ -94,10 +95,38 @@ def test_stdin_is_read_on_the_event_loop_only_from_a_pipe_of_its_own(tmp_path):
             open(write_other, "wb", closefd=False) as stdout,
             open(tmp_path / "f", "wb") as file,
         ):
-            assert srv._separate_pipe(stdin, stdout) is (os.name == "posix")
-            assert not srv._separate_pipe(stdin, same_pipe)  # one pipe both ways: not its own
-            assert not srv._separate_pipe(file, stdout)
+            assert pygls_fixes.separate_pipe(stdin, stdout) is (os.name == "posix")
+            assert not pygls_fixes.separate_pipe(stdin, same_pipe)  # one pipe both ways: not its own
+            assert not pygls_fixes.separate_pipe(file, stdout)
     finally:
         for fd in (read, write, read_other, write_other):
             os.close(fd)
-    assert not srv._separate_pipe(io.BytesIO(), io.BytesIO())
+    assert not pygls_fixes.separate_pipe(io.BytesIO(), io.BytesIO())
+
+
+@pytest.mark.parametrize("client", ["visual-studio-code", "neovim", "silent", "utf-8 second", "utf-32 only"])
+def test_client_capabilities_are_read_once_and_match_what_pygls_announces(client: str):
+    from flash_schema_lsp.capabilities import ClientCapabilities, client_capabilities
+    from flash_schema_lsp.features import positions
+    from lsprotocol import types as lsp
+    from pytest_lsp import client_capabilities as recorded
+
+    offered = {"utf-8 second": ["utf-16", "utf-8"], "utf-32 only": ["utf-32"]}.get(client)
+    if offered is not None:
+        caps = lsp.ClientCapabilities(general=lsp.GeneralClientCapabilities(position_encodings=offered))
+    else:
+        caps = lsp.ClientCapabilities() if client == "silent" else recorded(client)
+    params = lsp.InitializeParams(capabilities=caps)
+    got = client_capabilities(params)
+    if client == "silent":
+        assert got == ClientCapabilities()  # a client that declares nothing gets the plainest answers
+    elif offered is None:
+        assert got.snippets
+        assert got.hover_markdown
+        assert got.hierarchical_symbols
+    assert got.encoding == {"neovim": "utf-8", "utf-8 second": "utf-8", "utf-32 only": "utf-32"}.get(client, "utf-16")
+    # The encoding the features convert with is the one the initialize result announces.
+    ls = srv.FlashLanguageServer()
+    for _ in ls.protocol.lsp_initialize(params):
+        pass  # (this server registered no initialize handler of its own: nothing to run)
+    assert positions.encoding_of(ls.protocol.server_capabilities.position_encoding) == got.encoding

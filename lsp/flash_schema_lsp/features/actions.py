@@ -21,7 +21,6 @@ class Action:
     edits: tuple[Edit, ...]
     diagnostic: Diagnostic
     preferred: bool = False
-    kind: str = "quickfix"
 
 
 def _overlaps(span: Span, wanted: Span) -> bool:

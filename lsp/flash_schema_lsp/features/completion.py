@@ -16,68 +16,19 @@ from typing import Any, Literal
 
 from flash_schema.diagnostics import format_path
 from flash_schema.document import Document, Path, Span
-from flash_schema.render import toml_literal, type_text, value_markdown
-from flash_schema.schema_index import KeyInfo, SchemaIndex, get_index, is_platform_managed
-from flash_schema_lsp.features.common import (
-    algorithm_of,
-    ignored_by,
-    markdown,
-    schema_path,
-    thinking_of,
-)
-from flash_schema_lsp.features.cursor import (
+from flash_schema.render import toml_literal, type_text
+from flash_schema.schema_index import KeyInfo, SchemaIndex, is_platform_managed
+from flash_schema.spans import without_indices
+from flash_schema_lsp.features.completion_context import (
     Context,
     context_at,
     declared_tables,
     has_key_line,
     present_keys,
 )
+from flash_schema_lsp.features.documentation import Documentation, algorithm_of, thinking_of
 
 Kind = Literal["key", "table", "value", "enum", "boolean"]
-
-
-@dataclass(frozen=True, slots=True)
-class Documentation:
-    """What a completion's documentation describes, to render it only when it is shown.
-
-    A key or table (``path``, under ``algorithm`` and ``thinking``), or with ``is_value`` one
-    of the allowed values of the key at ``path``.  It travels to the editor and back as JSON
-    (``completionItem/resolve``): editors ask for the documentation of the item they show.
-    """
-
-    path: Path
-    algorithm: str | None = None
-    thinking: bool = False
-    value: Any = None
-    is_value: bool = False
-
-    def render(self) -> str | None:
-        """The Markdown documentation (``None`` when the schema has none)."""
-        if not self.is_value:
-            return markdown(self.path, self.algorithm, self.thinking)
-        index = get_index()
-        info = index.info(self.path)
-        return value_markdown(index, info, self.value) if info is not None else None
-
-    def to_json(self) -> dict[str, Any]:
-        if self.is_value:
-            return {"path": list(self.path), "value": self.value}
-        return {"path": list(self.path), "algorithm": self.algorithm, "thinking": self.thinking}
-
-    @classmethod
-    def from_json(cls, data: object) -> Documentation | None:
-        """The inverse of ``to_json``; ``None`` for anything it did not make."""
-        if not isinstance(data, dict):
-            return None
-        path = data.get("path")
-        if not isinstance(path, list) or not all(isinstance(p, str | int) and not isinstance(p, bool) for p in path):
-            return None
-        if "value" in data:
-            return cls(tuple(path), value=data["value"], is_value=True)
-        algorithm, thinking = data.get("algorithm"), data.get("thinking")
-        if not (algorithm is None or isinstance(algorithm, str)) or not isinstance(thinking, bool):
-            return None
-        return cls(tuple(path), algorithm, thinking)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,30 +50,32 @@ class CompletionItem:
     sort_text: str | None = None
     filter_text: str | None = None
 
-    @property
-    def documentation(self) -> str | None:
-        return self.docs.render() if self.docs is not None else None
+    def documentation(self, index: SchemaIndex) -> str | None:
+        """The Markdown documentation, rendered now (the server leaves it to ``completionItem/resolve``)."""
+        return self.docs.render(index) if self.docs is not None else None
 
 
-def complete(doc: Document, offset: int, *, snippets: bool = True) -> list[CompletionItem]:
-    """Completions at ``offset`` of ``doc`` (empty when there is nothing sensible to offer)."""
+def complete(doc: Document, index: SchemaIndex, offset: int, *, snippets: bool = True) -> list[CompletionItem]:
+    """Completions at ``offset`` of ``doc`` (empty when there is nothing sensible to offer).
+
+    ``snippets``: the client inserts LSP snippets (else every insert text is plain).
+    """
     ctx = context_at(doc, offset)
     if ctx.kind == "header":
-        return _headers(doc, ctx)
+        return _headers(doc, index, ctx)
     if ctx.kind == "key":
-        return _keys(doc, ctx, snippets=snippets)
+        return _keys(doc, index, ctx, snippets=snippets)
     if ctx.kind == "value":
-        return _values(doc, ctx)
+        return _values(doc, index, ctx)
     return []
 
 
 # -- headers ------------------------------------------------------------------------------------
 
 
-def _headers(doc: Document, ctx: Context) -> list[CompletionItem]:
+def _headers(doc: Document, index: SchemaIndex, ctx: Context) -> list[CompletionItem]:
     if ctx.array:
         return []  # Flash configs have no arrays of tables
-    index = get_index()
     skip = doc.position(ctx.replace.start)[0]
     declared = declared_tables(doc, skip_line=skip)
     algorithm = algorithm_of(doc.data)
@@ -151,8 +104,7 @@ def _headers(doc: Document, ctx: Context) -> list[CompletionItem]:
 # -- keys ---------------------------------------------------------------------------------------
 
 
-def _keys(doc: Document, ctx: Context, *, snippets: bool) -> list[CompletionItem]:
-    index = get_index()
+def _keys(doc: Document, index: SchemaIndex, ctx: Context, *, snippets: bool) -> list[CompletionItem]:
     table = ctx.path
     table_info = index.info(table) if table else None
     if table and (table_info is None or not table_info.is_table):
@@ -171,7 +123,7 @@ def _keys(doc: Document, ctx: Context, *, snippets: bool) -> list[CompletionItem
         path = (*table, name)
         if name in present or path in declared:
             continue
-        found = _key_template(path, algorithm, thinking, snippets)
+        found = _key_template(index, path, algorithm, thinking, snippets)
         if found is None:
             continue
         is_table, ignored, detail, assignment = found
@@ -205,19 +157,27 @@ _Template = tuple[bool, bool, str, str]  # is a table, ignored under the algorit
 
 
 @functools.lru_cache(maxsize=2048)
-def _key_template(path: Path, algorithm: str | None, thinking: bool, snippets: bool) -> _Template | None:
+def _key_template(
+    index: SchemaIndex, path: Path, algorithm: str | None, thinking: bool, snippets: bool
+) -> _Template | None:
     """What the schema alone says of a key's completion; ``None`` for a key never offered."""
-    index = get_index()
     info = index.info(path)
     if info is None or is_platform_managed(info):
         return None
-    ignored = ignored_by(info, algorithm)
+    ignored = _ignored_by(info, algorithm)
     detail = type_text(info)
     if ignored is not None:
         detail = f"{detail} — ignored by {ignored}"
     name = str(path[-1])
     value, is_snippet = _value_text(info, index, algorithm, thinking, snippets=snippets)
     return info.is_table, ignored is not None, detail, f"{_snippet_escape(name) if is_snippet else name} = {value}"
+
+
+def _ignored_by(info: KeyInfo, algorithm: str | None) -> str | None:
+    """The algorithm under which the key has no effect, if it is this config's."""
+    if info.applies_to is None or algorithm is None or algorithm in info.applies_to:
+        return None
+    return algorithm
 
 
 _SNIPPET_SPECIAL = re.compile(r"[$}\\]")
@@ -280,9 +240,8 @@ def _choices(info: KeyInfo, index: SchemaIndex) -> list[Any]:
 # -- values -------------------------------------------------------------------------------------
 
 
-def _values(doc: Document, ctx: Context) -> list[CompletionItem]:
-    index = get_index()
-    path = schema_path(ctx.path)
+def _values(doc: Document, index: SchemaIndex, ctx: Context) -> list[CompletionItem]:
+    path = without_indices(ctx.path)
     info = index.info(path) if path else None
     if info is None:
         return []

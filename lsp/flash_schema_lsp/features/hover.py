@@ -1,7 +1,7 @@
 """Hover: the schema's documentation of the key, table or value under the cursor.
 
-The Markdown comes from :func:`flash_schema.render.key_markdown` (and ``value_markdown``
-for enum values such as a model id), the same text the reference docs are built from.
+The Markdown comes from :mod:`flash_schema_lsp.features.documentation` (the same text the
+reference docs are built from); what is under the cursor is ``Document.at``'s answer.
 """
 
 from __future__ import annotations
@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flash_schema.document import Document, Span
-from flash_schema.render import doc_link, value_markdown
-from flash_schema.schema_index import get_index
-from flash_schema_lsp.features.common import algorithm_of, markdown, schema_path, thinking_of
-from flash_schema_lsp.features.cursor import target_at, value_at
+from flash_schema.schema_index import SchemaIndex
+from flash_schema.spans import without_indices
+from flash_schema_lsp.features.documentation import (
+    algorithm_of,
+    key_documentation,
+    thinking_of,
+    value_documentation,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,26 +27,22 @@ class HoverResult:
     span: Span
 
 
-def hover(doc: Document, offset: int) -> HoverResult | None:
+def hover(doc: Document, index: SchemaIndex, offset: int) -> HoverResult | None:
     """Documentation for what is at ``offset``, for this config's algorithm and thinking mode."""
-    target = target_at(doc, offset)
+    target = doc.at(offset)
     if target is None:
         return None
-    path = schema_path(target.path)
+    path = without_indices(target.path)
     if not path:
         return None
-    algorithm = algorithm_of(doc.data)
-    if target.kind == "value":
-        found, value = value_at(doc.data, target.path)
+    if target.kind == "value" and path == target.path:
+        found, value = doc.value_at(target.path)
         if not found:
             value = _literal(doc.text[target.span.start : target.span.end])
-        index = get_index()
-        info = index.info(path)
-        if info is not None and path == target.path:
-            text = value_markdown(index, info, value)
-            if text is not None:
-                return HoverResult(f"{text}\n\n[Reference]({doc_link(path)})", target.span)
-    text = markdown(path, algorithm, thinking_of(doc.data))
+        text = value_documentation(index, path, value, link=True)
+        if text is not None:
+            return HoverResult(text, target.span)
+    text = key_documentation(index, path, algorithm_of(doc.data), thinking_of(doc.data))
     return None if text is None else HoverResult(text, target.span)
 
 

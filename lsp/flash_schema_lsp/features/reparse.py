@@ -17,7 +17,8 @@ whatever the value is).  A value parses the same on its own line as in the docum
 
 Anything else, or any check that fails, gives ``None``: the caller parses the whole text
 (``Document.from_text``, whose result this must always equal: tests/lsp/test_lsp_reparse.py
-compares the two on thousands of edits).
+compares the two on thousands of edits).  Once the checks pass, ``Document.with_value`` makes
+the new document.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from typing import Any
 
 from flash_schema.document import Document, Path
 from flash_schema.files import MAX_BYTES
-from flash_schema_lsp.features.cursor import enclosing_table, read_line
 
 
 def changed_region(before: str, after: str) -> tuple[int, int, int]:
@@ -67,10 +67,10 @@ def reparse(old: Document, text: str) -> Document | None:
     if "\n" in removed or "\r" in removed or "\n" in inserted or "\r" in inserted:
         return None
     line_no, _ = old.position(start)
-    line = read_line(old, line_no)
+    line = old.line(line_no)
     if line.kind != "key" or line.eq is None or old_end > line.end:
         return None
-    table = enclosing_table(old, line.start)[0]
+    table = old.enclosing_table(line.start)[0]
     keys = tuple(s.name for s in line.segments)
     path: Path = (*table, *keys)
     node = old.node(path)
@@ -79,7 +79,7 @@ def reparse(old: Document, text: str) -> Document | None:
     value = node.value
     if not (line.start <= node.key.start and line.eq < value.start <= start and value.end <= line.end):
         return None
-    found, old_value = _get(old.data, path)
+    found, old_value = old.value_at(path)
     delta = len(text) - len(before)
     old_line = before[line.start : line.end]
     new_line = text[line.start : line.end + delta]
@@ -91,8 +91,7 @@ def reparse(old: Document, text: str) -> Document | None:
         return None
     if not ok:
         return None
-    # The text tomllib would accept, with the data it would give: scanned lazily, as ever.
-    return Document(text, _replace(old.data, path, new_value), [], text)
+    return old.with_value(text, path, new_value)
 
 
 def _only_value(data: dict[str, Any], keys: tuple[str, ...]) -> tuple[bool, Any]:
@@ -103,29 +102,3 @@ def _only_value(data: dict[str, Any], keys: tuple[str, ...]) -> tuple[bool, Any]
             return False, None
         node = node[key]
     return True, node
-
-
-def _get(data: Any, path: Path) -> tuple[bool, Any]:
-    node = data
-    for key in path:
-        if isinstance(node, list) and isinstance(key, int):
-            if not 0 <= key < len(node):
-                return False, None
-        elif not (isinstance(node, dict) and isinstance(key, str) and key in node):
-            return False, None
-        node = node[key]
-    return True, node
-
-
-def _replace(data: Any, path: Path, value: Any) -> Any:
-    """``data`` with the value at ``path`` (which ``_get`` found) replaced: copies along the path."""
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if isinstance(data, list) and isinstance(head, int):
-        items = list(data)
-        items[head] = _replace(data[head], rest, value)
-        return items
-    table = dict(data)
-    table[head] = _replace(data[head], rest, value)
-    return table

@@ -1,0 +1,71 @@
+"""Where things are in a TOML text: the position types every other module shares (imports nothing of ours)."""
+
+from __future__ import annotations
+
+from itertools import accumulate
+from typing import Literal, NamedTuple
+
+__all__ = ["Hit", "Node", "Path", "Span", "SyntaxProblem", "line_starts", "without_indices"]
+
+#: A key path into the parsed data: table and key names, and list indices.
+Path = tuple[str | int, ...]
+
+
+class Span(NamedTuple):
+    """Half-open range of code-point offsets into Document.text."""
+
+    start: int
+    end: int
+
+
+class Node(NamedTuple):
+    """Where one key, table or value of the document sits in the source.
+
+    kind is "table" (a [a.b] header), "array-table" (one [[a]] element; the path ends with
+    its index), "array" (key = [...], or the array a [[a]] header builds, which has no value
+    span), "inline-table", "value" (a scalar) or "implicit" (a table that only exists through
+    a dotted key or a header's parent).
+    """
+
+    path: Path
+    kind: str
+    key: Span | None  # the last key segment naming the node (first mention); None for elements
+    value: Span | None  # value source text (quotes/brackets included); None for tables
+    header: Span | None  # whole `[a.b]` / `[[a]]` header for table and array-table nodes
+
+
+class SyntaxProblem(NamedTuple):
+    """A place where the text is not TOML that Flash can read."""
+
+    message: str
+    span: Span
+    hint: str | None
+
+
+class Hit(NamedTuple):
+    """What an offset of a document is on: a key, a table header's segment, or a value.
+
+    ``path`` is the key path named up to there (a header segment's path has no array index);
+    ``node`` is the document's node there when the parsed document has one (not on a line that
+    is still being typed while the document does not parse).
+    """
+
+    kind: Literal["key", "header", "value"]
+    path: Path
+    span: Span
+    node: Node | None
+
+
+def without_indices(path: Path) -> Path:
+    """The key path without trailing array indices (an element is described by its array)."""
+    while path and isinstance(path[-1], int):
+        path = path[:-1]
+    return path
+
+
+def line_starts(text: str) -> list[int]:
+    """Offset of the first character of every line (lines end at "\\n" only)."""
+    # C-level iteration only: each line start is the previous one plus len(line) + 1.
+    starts = [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
+    starts.pop()
+    return starts

@@ -1,0 +1,126 @@
+"""The documents the client has open: their text, and (while one is served) its parse and diagnostics.
+
+Nothing here speaks LSP: the server converts what these hold, and may keep one conversion per
+document version with ``OpenDocument.cached``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from flash_schema_lsp.logs import log_failure
+
+if TYPE_CHECKING:
+    from flash_schema.diagnostics import Diagnostic
+    from flash_schema.document import Document
+
+T = TypeVar("T")
+
+
+class OpenDocument:
+    """One open document.  The server decides and records ``served``, ``pulled`` and ``published``."""
+
+    __slots__ = ("_cached", "_diagnostics", "_doc", "published", "pulled", "served", "text", "uri", "version")
+
+    def __init__(self, uri: str, text: str, version: int | None) -> None:
+        self.uri = uri
+        self.text = text
+        self.version = version
+        self.served = False  # the server serves it (a Flash config): diagnostics, hover, completion
+        self.pulled = False  # the client pulls diagnostics for it: do not push
+        self.published = False  # the last push was not empty
+        self._doc: Document | None = None
+        self._diagnostics: list[Diagnostic] | None = None
+        self._cached: tuple[Hashable, object] | None = None
+
+    def update(self, text: str, version: int | None) -> None:
+        """The client's new text (a full sync) and version."""
+        if text != self.text:
+            self._doc = _reparse(self._doc, text) if self._doc is not None else None
+            self._diagnostics = None
+        self._cached = None
+        self.text = text
+        self.version = version
+
+    def document(self) -> Document:
+        """The parsed document, parsed once per text."""
+        if self._doc is None:
+            from flash_schema.document import Document
+
+            self._doc = Document.from_text(self.text)
+        return self._doc
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """The core's diagnostics of the current text, computed once per text."""
+        if self._diagnostics is None:
+            from flash_schema.check import check_document
+
+            self._diagnostics = check_document(self.document())
+        return self._diagnostics
+
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, made once for this version and ``key`` (say, diagnostics converted in an encoding)."""
+        if self._cached is not None and self._cached[0] == key:
+            return cast(T, self._cached[1])
+        value = make()
+        self._cached = (key, value)
+        return value
+
+    def warm(self) -> None:
+        """Build what hover and completion look up (spans, lines, headers) ahead of them.
+
+        Called after the diagnostics went out, so it costs their latency nothing, and the
+        next hover or completion on this text finds everything cached; so does the next edit,
+        whose re-parse (``features.reparse``) looks up the edited statement in these spans.
+        """
+        parsed = self.document()
+        parsed.children(())  # scans the spans and indexes children
+        _ = parsed.line_count
+        parsed.declared_tables()  # finds the header lines, and which declare tables
+
+
+def _reparse(old: Document, text: str) -> Document | None:
+    """``text`` parsed from ``old`` when the edit stayed inside one value (else ``None``)."""
+    from flash_schema_lsp.features.reparse import reparse
+
+    try:
+        return reparse(old, text)
+    except Exception as exc:  # a bug there must not cost more than the full parse
+        log_failure("reparse", exc)
+        return None
+
+
+class DocumentStore:
+    """The open documents by URI."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, OpenDocument] = {}
+
+    def open(self, uri: str, text: str, version: int | None) -> OpenDocument:
+        """A document the client opened (replacing any with that URI)."""
+        doc = self._open[uri] = OpenDocument(uri, text, version)
+        return doc
+
+    def change(self, uri: str, text: str, version: int | None) -> OpenDocument:
+        """A document's new text; one the server did not know of is opened with it."""
+        doc = self._open.get(uri)
+        if doc is None:
+            return self.open(uri, text, version)
+        doc.update(text, version)
+        return doc
+
+    def close(self, uri: str) -> OpenDocument | None:
+        """Forget a document; the one it was, if it was open."""
+        return self._open.pop(uri, None)
+
+    def get(self, uri: str) -> OpenDocument | None:
+        return self._open.get(uri)
+
+    def served(self, uri: str) -> OpenDocument | None:
+        """The open document at ``uri`` if the server serves it."""
+        doc = self._open.get(uri)
+        return doc if doc is not None and doc.served else None
+
+    def __iter__(self) -> Iterator[OpenDocument]:
+        return iter(list(self._open.values()))

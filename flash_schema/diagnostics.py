@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 from typing import Any, NamedTuple
 
-from flash_schema.document import Path, Span
+from flash_schema.spans import Path, Span, format_path
+
+__all__ = ["Diagnostic", "Edit", "Fix", "FixSpec", "Severity", "format_path"]
 
 
 class Severity(enum.Enum):
@@ -89,19 +91,3 @@ class Diagnostic(NamedTuple):
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
-
-
-def format_path(path: Path) -> str:
-    """``("train", "lora_rank")`` -> ``train.lora_rank``; list indices as ``[0]``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            seg = part if _is_bare(part) else '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            out = f"{out}.{seg}" if out else seg
-    return out
-
-
-def _is_bare(key: str) -> bool:
-    return bool(key) and all(c.isascii() and (c.isalnum() or c in "_-") for c in key)

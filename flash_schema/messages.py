@@ -10,9 +10,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flash_schema.diagnostics import format_path
-from flash_schema.document import Path
 from flash_schema.secrets import redact
+from flash_schema.spans import Path, format_path
 
 TOML_TYPES = {
     "string": "a string",

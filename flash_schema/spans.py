@@ -69,3 +69,19 @@ def line_starts(text: str) -> list[int]:
     starts = [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
     starts.pop()
     return starts
+
+
+def format_path(path: Path) -> str:
+    """``("train", "lora_rank")`` -> ``train.lora_rank``; list indices as ``[0]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            seg = part if _is_bare(part) else '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            out = f"{out}.{seg}" if out else seg
+    return out
+
+
+def _is_bare(key: str) -> bool:
+    return bool(key) and all(c.isascii() and (c.isalnum() or c in "_-") for c in key)

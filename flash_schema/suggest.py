@@ -4,7 +4,7 @@ in, or the Flash release a key or value comes from; and the fix that goes with i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flash_schema import keywords as kw
 from flash_schema.diagnostics import FixSpec, format_path
@@ -13,7 +13,18 @@ from flash_schema.messages import escape, join, toml_value
 
 if TYPE_CHECKING:
     from flash_schema.schema_index import SchemaIndex
-    from flash_schema.validate import _Converter
+
+
+class _Converter(Protocol):
+    """What suggestions need of the validation in progress."""
+
+    @property
+    def dialect(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+    @property
+    def root(self) -> Mapping[str, Any]: ...
+
 
 Suggestion = tuple[str, "str | None", "FixSpec | None"]
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from flash_schema.keywords.errors import FlashError
+
 # -- annotations ------------------------------------------------------------------------------------
 
 #: The rule (a code of rules.toml) a subschema states.
@@ -82,14 +84,7 @@ GPU_CLASS = "x-flash-gpu-class"
 
 KeywordFn = Callable[[Any, Any, Any, Mapping[str, Any]], Iterator[ValidationError]]
 
-
-class FlashError(ValidationError):
-    """A custom keyword's finding, naming the rule it reports (when not the keyword's default)."""
-
-    def __init__(self, message: str, *, rule: str | None = None, args: Mapping[str, Any] | None = None, **kw: Any):
-        super().__init__(message, **kw)
-        self.rule = rule
-        self.rule_args = dict(args or {})
+__all__ = ["FlashError", "KeywordFn", "implementations"]
 
 
 def implementations() -> dict[str, KeywordFn]:

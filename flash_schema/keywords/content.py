@@ -8,7 +8,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from flash_schema.keywords import FlashError
+from flash_schema.keywords.errors import FlashError
 from flash_schema.secrets import SHORTEST, secret_kind
 
 

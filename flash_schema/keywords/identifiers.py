@@ -9,7 +9,7 @@ import uuid as _uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flash_schema.keywords import FlashError
+from flash_schema.keywords.errors import FlashError
 
 _SAFE_PART = re.compile(r"[A-Za-z0-9._-]+")
 # `[environment] pip` (Flash 1.3): credentials or a query in a URL.

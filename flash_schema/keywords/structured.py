@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flash_schema.keywords import FlashError
+from flash_schema.keywords.errors import FlashError
 
 CONSTRAINTS = ("json", "regex", "choice", "json_object")
 OPTIONS = ("disable_any_whitespace", "disable_additional_properties", "whitespace_pattern")

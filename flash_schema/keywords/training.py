@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flash_schema.keywords import FlashError
+from flash_schema.keywords.errors import FlashError
 
 
 def _is_count(v: object) -> bool:

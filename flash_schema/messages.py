@@ -126,6 +126,7 @@ def render(template: str, path: Path, instance: Any, args: Mapping[str, Any] | N
         "value": toml_value(instance),
         "valuerepr": toml_value(instance),
         "meaning": algorithm_meaning(instance),
+        "lowered": redact(instance.lower()) if isinstance(instance, str) else toml_value(instance),
     }
     for name, value in (args or {}).items():
         fields[name] = redact(value) if isinstance(value, str) else toml_value(value)

@@ -42,6 +42,8 @@ def validate_data(data: Mapping[str, Any], locator: Locator, dialect: str = NEWE
         out.extend(conv.convert(error))
         if len(out) >= MAX_DIAGNOSTICS:
             break
+    if conv.specific:  # a custom keyword's finding says more than the portable keyword's
+        out = [d for d in out if (d.code, d.path) not in conv.specific or d.message in conv.specific_messages]
     return _dedupe(_focus(out))
 
 
@@ -83,6 +85,8 @@ class _Converter:
         self.locator = locator
         self.rules = registry()
         self.root = load_schema(dialect)
+        self.specific: set[tuple[str, Path]] = set()
+        self.specific_messages: set[str] = set()
 
     # -- dispatch ------------------------------------------------------------------------------
 
@@ -134,7 +138,11 @@ class _Converter:
             template, hint, fix = suggest.did_you_mean(self, path, template, hint, fix)
         elif code == "inapplicable-key" and "rename" in args:
             fix = None
-        return self.make(rule, path, _target(rule), template, hint, fix, instance, args)
+        made = self.make(rule, path, _target(rule), template, hint, fix, instance, args)
+        if keyword.startswith("x-flash-") and keyword != kw.LINT:
+            self.specific.add((made.code, made.path))
+            self.specific_messages.add(made.message)
+        return made
 
     def _default_fix(self, rule: Rule, path: Path) -> FixSpec | None:
         if rule.fix == "remove":
@@ -205,7 +213,7 @@ class _Converter:
         instance = error.instance if isinstance(error.instance, Mapping) else {}
         messages = schema.get(kw.MESSAGE_REQUIRED, {})
         hints = schema.get(kw.HINT_REQUIRED, {})
-        rule = self.rules["missing-key"]
+        rule = self.rules[str(schema.get(kw.RULE, "missing-key"))]
         out = []
         required = error.validator_value if isinstance(error.validator_value, list) else []
         for name in required:

@@ -145,6 +145,7 @@ class BlocksMixin(BuilderBase):
             }
             train_then: dict[str, Any] = {"properties": {"prompts_per_step": node}}
             if default_prompts > most:
+                train_then["x-flash-rule"] = "grpo-rollout-shape"
                 train_then["required"] = ["prompts_per_step"]
                 train_then["x-flash-message-required"] = {
                     "prompts_per_step": f"`group_size = {group}` needs `prompts_per_step` of at most {most} in "
@@ -196,8 +197,13 @@ class BlocksMixin(BuilderBase):
             out["x-flash-message"] = f"`{{path}}` does not apply to {algorithm}: {reason}"
             if entry.get("rename_to"):
                 out["x-flash-args"]["rename"] = entry["rename_to"]
+        elif "unset" in entry:
+            # Accepted only in one of the spellings Flash reads as "unset" (its default).
+            out.update(self._fragment(entry["unset"]))
+            out["x-flash-message"] = "`{path}` only applies to {applies}; {reason}"
         else:
-            out["not"] = self._fragment(entry["unset"]) if "unset" in entry else {}
+            out["not"] = {}
+            out["x-flash-message"] = "`{path}` only applies to {applies}; {reason}"
         return out
 
     def _model_blocks(self) -> list[dict[str, Any]]:
@@ -233,7 +239,7 @@ class BlocksMixin(BuilderBase):
                 then["properties"]["algorithm"] = {
                     "not": {"type": "string", "pattern": "^(?:" + "|".join(ci(a) for a in missing) + ")$"},
                     "x-flash-rule": "model-algorithm",
-                    "x-flash-message": f"{mid} supports {', '.join(model['algorithms'])}, not {{meaning}}",
+                    "x-flash-message": f"{mid} supports {', '.join(model['algorithms'])}, not {{lowered}}",
                     "x-flash-hint": "pick a model that supports this algorithm (see the catalog)",
                 }
             if model["thinking"] == "none":

@@ -348,6 +348,8 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             elif key == "integer":
                 if value == "strict":
                     out["x-flash-toml-integer"] = True
+            elif key == "required" and isinstance(value, list):
+                out[key] = list(value)  # JSON Schema's `required` (the facet is `required = true`)
             elif key in _FACETS:
                 continue
             elif key in ("items", "additionalProperties", "not", "if", "then", "else") and isinstance(value, Mapping):

@@ -1,9 +1,11 @@
 """Hermetic: nothing ever touches the network.
 
-The schema's references resolve from the packaged file; a ``$schema`` key or a ``#:schema``
-directive naming a URL in a user's config is never fetched. The CLI and the language server run
-here with sockets disabled by a ``sitecustomize`` module (any connect or name lookup writes a
-marker file and fails) and must give exactly the results they give with the network available.
+Every dialect's schema references resolve from the packaged file; a ``$schema`` key or a
+``#:schema`` directive naming a URL in a user's config is never fetched, and picking the Flash
+release (a pin file, the installed package) reads local files only. The CLI and the language
+server run here with sockets disabled by a ``sitecustomize`` module (any connect or name lookup
+writes a marker file and fails) and must give exactly the results they give with the network
+available.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from flash_schema import dialects
 from flash_schema.check import check_document
 from flash_schema.document import Document
 
@@ -35,6 +38,8 @@ pip = ["https://example.invalid/pkg.whl"]
 [train]
 max_examples = 100
 """
+#: The Flash release the temporary project pins (a 0.2.43 config: `$schema` is a key it ignores).
+PIN = '[project]\nname = "p"\nversion = "0"\ndependencies = ["freesolo-flash==0.2.43"]\n'
 #: The schema's own `$id` as a directive: the server serves the file, and still fetches nothing.
 FLASH_ID = "https://raw.githubusercontent.com/flash-schema/flash-schema/main/schema/flash.schema.json"
 SERVED = CONFIG.replace("https://example.invalid/s.json", FLASH_ID)
@@ -99,15 +104,19 @@ def test_the_network_block_works(offline: tuple[dict[str, str], Path], tmp_path:
         ["check", "config.toml"],
         ["check", "--format", "json", "config.toml"],
         ["check", "--format", "github", "-c", "overlay.toml", "--set", "wandb.project=https://example.invalid", "-"],
+        ["check", "--flash-version", "1.3", "--format", "json", "config.toml"],
         ["export", "--dialect", "2020-12"],
+        ["export", "--flash-version", "0.2.43"],
+        ["docs", "--check", "--dir", "docs"],
         ["--version"],
     ],
-    ids=["check", "check-json", "check-overlay-stdin", "export", "version"],
+    ids=["check", "check-json", "check-overlay-stdin", "check-1.3", "export", "export-0.2.43", "docs", "version"],
 )
 def test_cli_offline_gives_the_same_results(
     args: list[str], offline: tuple[dict[str, str], Path], tmp_path: Path
 ) -> None:
     env, marker = offline
+    (tmp_path / "pyproject.toml").write_text(PIN)
     (tmp_path / "config.toml").write_text(CONFIG)
     (tmp_path / "overlay.toml").write_text('#:schema https://example.invalid/o.json\n"$schema" = "https://x.invalid"\n')
     stdin = CONFIG if "-" in args else None
@@ -119,23 +128,30 @@ def test_cli_offline_gives_the_same_results(
 
 
 def test_schema_urls_in_a_config_are_only_data(offline: tuple[dict[str, str], Path], tmp_path: Path) -> None:
-    """`$schema` is a top-level key Flash ignores (a warning), the directive a comment: both are
-    reported or skipped, never followed."""
+    """`$schema` is a top-level key Flash 0.2.43 ignores (a warning) and Flash 1.3 rejects (an
+    error), the directive a comment: both are reported or skipped, never followed. The release
+    comes from the project's pin file, read offline."""
     env, marker = offline
+    (tmp_path / "pyproject.toml").write_text(PIN)
     (tmp_path / "config.toml").write_text(CONFIG)
     done = run(["check", "--format", "json", "config.toml"], tmp_path, env)
     assert not marker.exists()
     (file,) = json.loads(done.stdout)["files"]
+    assert file["flash_version"]["version"] == "0.2.43"
+    assert Path(file["flash_version"]["source"]).name == "pyproject.toml"
     assert file["valid"], file
-    assert [d["key"] for d in file["diagnostics"]] == ['"$schema"']
+    assert [(d["key"], d["severity"]) for d in file["diagnostics"]] == [('"$schema"', "warning")]
+    done = run(["check", "--flash-version", "1.3", "--format", "json", "config.toml"], tmp_path, env)
+    assert not marker.exists()
+    (file,) = json.loads(done.stdout)["files"]
+    assert ('"$schema"', "error") in [(d["key"], d["severity"]) for d in file["diagnostics"]]
 
 
-def test_every_schema_reference_resolves_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In process: every `$ref` of the packaged schema resolves from the schema itself, and a
-    reference to anything else fails without a connection attempt."""
+@pytest.mark.parametrize("dialect", dialects.DIALECTS)
+def test_every_schema_reference_resolves_offline(monkeypatch: pytest.MonkeyPatch, dialect: str) -> None:
+    """In process: every `$ref` of each dialect's packaged schema resolves from the schema itself,
+    and a reference to anything else fails without a connection attempt."""
     from referencing.exceptions import Unresolvable
-
-    from flash_schema._schema import canonical
 
     attempts: list[Any] = []
 
@@ -145,7 +161,7 @@ def test_every_schema_reference_resolves_offline(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(socket.socket, "connect", blocked)
     monkeypatch.setattr(socket, "getaddrinfo", blocked)
-    schema, registry = canonical()
+    schema, registry = dialects.load_schema(dialect), dialects.registry(dialect)
     resolver = registry.resolver(base_uri=str(schema.get("$id", "")))
     refs: list[str] = []
 
@@ -160,13 +176,14 @@ def test_every_schema_reference_resolves_offline(monkeypatch: pytest.MonkeyPatch
                 walk(value)
 
     walk(schema)
+    assert refs, "the schema has no `$ref` to resolve"
     for ref in refs:
         assert not ref.startswith(("http:", "https:")) or ref.startswith(str(schema["$id"])), ref
         assert resolver.lookup(ref).contents is not None
     for outside in ("https://example.invalid/x.json", "http://json-schema.org/draft-07/schema#"):
         with pytest.raises(Unresolvable):
             resolver.lookup(outside)
-    check_document(Document.from_text(CONFIG))
+    check_document(Document.from_text(CONFIG), dialect)
     assert attempts == []
 
 

@@ -49,6 +49,33 @@ def test_check_runs_with_the_collector_back_on_and_the_loaded_code_frozen(monkey
     assert gc.isenabled()
 
 
+@pytest.mark.parametrize(
+    ("option", "dialect"),
+    [
+        ((), "1.3"),
+        (("--flash-version", "1.0.1"), "1.0"),
+        (("--flash-version", "0.2.43"), "0.2.43"),
+        (("--flash-version", "0.2"), "1.0"),
+    ],
+)
+def test_start_up_builds_the_validator_of_the_chosen_release(
+    option: tuple[str, ...], dialect: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The validator built (and frozen) during start-up is that of the `--flash-version` dialect,
+    the newest without the option: the check then finds it ready."""
+    from flash_schema import validate
+
+    loaded: list[str] = []
+    monkeypatch.setattr(validate, "load_validator", loaded.append)
+    monkeypatch.setattr(cli, "run_check", lambda options: (0, "", ""))
+    monkeypatch.setattr(sys, "argv", ["flash-schema", "check", *option, str(ROOT / "examples" / "sft.toml")])
+    with pytest.raises(SystemExit) as exit_:
+        _entry.run()
+    assert exit_.value.code == 0
+    assert loaded == [dialect]
+    assert gc.isenabled()
+
+
 @pytest.mark.parametrize("argv", [["export"], ["--version"], ["check"], ["no-such-command"]])
 def test_every_way_out_turns_the_collector_back_on(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "argv", ["flash-schema", *argv])

@@ -1,8 +1,10 @@
-"""The data-driven cases: `tests/cases/<name>.toml` plus `<name>.expected`, shared by every surface.
+"""The data-driven cases: `tests/cases/<dialect>/<name>.toml` plus `<name>.expected`, shared by
+every surface (the core, the CLI, the language server and each dialect's real Flash parser).
 
-A case may start with a comment `# flash-schema-args: ARGS` giving `--config FILE` / `--set K=V`
-arguments (files relative to the cases folder). Files whose name starts with `_` are overlays, not
-cases. Set FLASH_SCHEMA_UPDATE_GOLDEN=1 to rewrite the `.expected` files after a reviewed change.
+The folder names the Flash dialect the case is checked under (`0.2.43`, `1.0`, `1.3`). A case may
+start with a comment `# flash-schema-args: ARGS` giving `--config FILE` / `--set K=V` arguments
+(files relative to the case's folder). Files whose name starts with `_` are overlays, not cases.
+Set FLASH_SCHEMA_UPDATE_GOLDEN=1 to rewrite the `.expected` files after a reviewed change.
 """
 
 from __future__ import annotations
@@ -27,6 +29,15 @@ class Case:
     path: Path
     overlays: tuple[str, ...]
     sets: tuple[str, ...]
+    dialect: str = "0.2.43"
+
+    @property
+    def id(self) -> str:
+        return f"{self.dialect}/{self.name}"
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
 
     @property
     def expected_path(self) -> Path:
@@ -34,9 +45,9 @@ class Case:
 
     @property
     def cli_args(self) -> list[str]:
-        args: list[str] = []
+        args: list[str] = ["--flash-version", self.dialect]
         for o in self.overlays:
-            args += ["--config", str(CASES / o)]
+            args += ["--config", str(self.folder / o)]
         for s in self.sets:
             args += ["--set", s]
         return args
@@ -44,7 +55,7 @@ class Case:
 
 def load_cases() -> list[Case]:
     out = []
-    for path in sorted(CASES.glob("*.toml")):
+    for path in sorted(CASES.glob("*/*.toml")):
         if path.name.startswith("_"):
             continue
         overlays: list[str] = []
@@ -54,14 +65,14 @@ def load_cases() -> list[Case]:
             words = shlex.split(first.split(":", 1)[1])
             for flag, value in zip(words[::2], words[1::2], strict=False):
                 (overlays if flag == "--config" else sets).append(value)
-        out.append(Case(path.stem, path, tuple(overlays), tuple(sets)))
+        out.append(Case(path.stem, path, tuple(overlays), tuple(sets), path.parent.name))
     return out
 
 
 def run_core(case: Case) -> CheckResult:
-    overlays = [(str(CASES / o), Document.from_bytes((CASES / o).read_bytes())) for o in case.overlays]
+    overlays = [(str(case.folder / o), Document.from_bytes((case.folder / o).read_bytes())) for o in case.overlays]
     doc = Document.from_bytes(case.path.read_bytes())
-    return check_config(str(case.path), doc, overlays, case.sets, flash_version="0.2.43")
+    return check_config(str(case.path), doc, overlays, case.sets, flash_version=case.dialect)
 
 
 def golden_lines(result: CheckResult) -> list[str]:

@@ -13,7 +13,7 @@ from flash_schema.cli import main
 CASES = load_cases()
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_core_matches_golden(case: Case) -> None:
     """The core's diagnostics for the case are exactly the reviewed golden file."""
     got = "\n".join(golden_lines(run_core(case))) + "\n"
@@ -22,7 +22,7 @@ def test_core_matches_golden(case: Case) -> None:
     assert got == case.expected_path.read_text("utf-8")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_cli_json_matches_core(case: Case) -> None:
     """`flash-schema check --format json` reports what the core found, with the right exit code."""
     core = run_core(case)
@@ -37,7 +37,7 @@ def test_cli_json_matches_core(case: Case) -> None:
     assert report["summary"]["errors"] == sum(d.is_error for d in core.diagnostics)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_cli_text_names_every_problem(case: Case) -> None:
     """The text report has one headline per diagnostic, at `path:line:col`."""
     core = run_core(case)

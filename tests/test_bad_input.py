@@ -7,6 +7,11 @@ hang). Set ``FLASH_SCHEMA_BOUNDS=path.jsonl`` to record the measurements (SECURI
 
 Exit codes: 0 Flash accepts the file, 1 an error diagnostic (bad content: Flash rejects it too),
 2 an input that is not a readable config file (one line on stderr).
+
+The configs around the hostile bytes are written for Flash 0.2.43 (``[worker_env]``, two-part
+environment ids), so every run names that release (``FLASH``) rather than depend on what a
+temporary folder's detection finds; the in-process path also runs the small inputs under every
+dialect.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import pytest
 
 from flash_schema.check import check_document
 from flash_schema.cli import CheckOptions, run_check
+from flash_schema.dialects import DIALECTS
 from flash_schema.document import Document
 from flash_schema.files import MAX_BYTES
 
@@ -36,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TIME_LIMIT = 10.0  # seconds of wall time, generous on a loaded 2-core machine
 RSS_LIMIT = 1536 * 1024  # kB of peak resident memory (1.5 GB)
 REFUSAL = re.compile(r"over the \d+ MiB limit for a config")
+FLASH = "0.2.43"  # the release the configs below are written for
 VALID = 'model = "Qwen/Qwen3.5-4B"\n\n[environment]\nid = "your-org/your-env"\n\n[train]\nmax_examples = 100\n'
 
 
@@ -232,7 +239,7 @@ CASES = [
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "flash_schema", "check", "--color", "never", *args]
+    return [sys.executable, "-m", "flash_schema", "check", "--color", "never", "--flash-version", FLASH, *args]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -291,7 +298,7 @@ def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(files, "open", denied, raising=False)
-    code, _, err = run_check(CheckOptions((str(path),)))
+    code, _, err = run_check(CheckOptions((str(path),), flash_version=FLASH))
     assert code == 2
     assert err == f"flash-schema: error: {path}: cannot read it (Permission denied)\n"
 
@@ -304,7 +311,7 @@ from flash_schema.check import check_document
 from flash_schema.document import Document
 raw = open(sys.argv[1], "rb").read()
 text = raw.decode("utf-8", "replace")  # what an editor sends for bytes that are not UTF-8
-diags = check_document(Document.from_text(text))
+diags = check_document(Document.from_text(text), sys.argv[2])
 bad = [d.code for d in diags if not 0 <= d.span.start <= d.span.end <= len(text)]
 errors = [d.message for d in diags if d.is_error]
 print(json.dumps({"codes": sorted({d.code for d in diags}), "bad_spans": bad, "errors": errors[:3]}))
@@ -318,7 +325,7 @@ def test_server_diagnostics_path(case: Case, tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     assert case.content is not None
     path.write_bytes(case.content)
-    run = measured([sys.executable, "-c", SERVER_PATH, str(path)])
+    run = measured([sys.executable, "-c", SERVER_PATH, str(path), FLASH])
     record("server-path", case.name, run)
     assert_bounded(run, case.name)
     assert run.code == 0, run.err[-3000:]
@@ -330,15 +337,19 @@ def test_server_diagnostics_path(case: Case, tmp_path: Path) -> None:
     assert bool(result["errors"]) == expected, result
 
 
-def test_server_path_in_process_small_inputs() -> None:
-    """The small content cases, in process: only diagnostics, every span inside the text."""
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_server_path_in_process_small_inputs(dialect: str) -> None:
+    """The small content cases, in process, under every dialect (the hostile bytes are the same
+    whatever the release): only diagnostics, every span inside the text."""
     for case in CONTENT_CASES:
         assert case.content is not None
         if len(case.content) > 100_000:
             continue
         text = case.content.decode("utf-8", "replace")
-        for d in check_document(Document.from_text(text)):
+        diags = check_document(Document.from_text(text), dialect)
+        for d in diags:
             assert 0 <= d.span.start <= d.span.end <= len(text), (case.name, d)
+            assert d.message, (case.name, d)
 
 
 # -- one didOpen each through the real server ---------------------------------------------------------------

@@ -40,7 +40,9 @@ def span_for(doc: Document, path: Path, target: Target) -> Span:
     node = doc.node(path) if path else None
     if node is None:
         if not path:
-            return file_start(doc)
+            # The whole config (a missing top-level key): the start of the file, not the line
+            # that happens to be first (it is no more wrong than any other).
+            return Span(0, 0) if target == "table" else file_start(doc)
         node = doc.nearest(path)
         if node is None:
             return file_start(doc)

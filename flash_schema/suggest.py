@@ -132,9 +132,10 @@ def unknown_key(conv: _Converter, path: Path, known: Sequence[str], *, is_table:
     if matches:
         best = matches[0]
         certain = len(matches) == 1 and _free(conv, table, best)
+        shown_best = f"[{best}]" if is_table else best
         return (
-            template + f"; did you mean `{best}`?",
-            f"rename it to `{best}`",
+            template + f"; did you mean `{shown_best}`?",
+            f"rename it to `{shown_best}`",
             FixSpec("rename", path, best, certain=certain),
         )
     home = _where(index, name, table)

@@ -123,7 +123,7 @@ class _Converter:
         template = self._template(keyword, schema, instance, error, rule)
         hint = args.pop("hint", None) or schema.get(kw.HINT) or rule.hint
         fix = self._default_fix(rule, path)
-        if keyword == "enum" and not rule.code.startswith("grpo-"):
+        if keyword == "enum" and rule.code in ("invalid-value", "invalid-teacher", "non-canonical-algorithm"):
             template, hint, fix = self._enum(path, instance, schema.get("enum", []), template, hint, fix)
         code = rule.code
         if code == "invalid-algorithm":

@@ -9,7 +9,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
-# The data-driven helpers (casekit, oracle, gen_cases) live beside the tests; the server package
+# The data-driven helpers (casekit, corpus, flash_oracle, ours) live beside the tests; the server package
 # lives under lsp/ (not importable as `lsp`: PyPI has a package of that name).
 for entry in (TESTS, ROOT, ROOT / "lsp"):
     if str(entry) not in sys.path:

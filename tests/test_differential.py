@@ -11,6 +11,7 @@ Each corpus's verdicts are computed once per session, the releases' oracles side
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from corpus import DIALECTS, build, generate
@@ -79,3 +80,19 @@ def test_corpus_is_deterministic_and_uniquely_named(dialect: str) -> None:
         (c.id, c.text, c.overlays, c.sets) for c in build(dialect)
     ]
     assert len({c.id for c in cases}) == len(cases)
+
+
+def test_hand_cases_come_from_the_dialect_folder_or_the_flat_one(tmp_path: Path) -> None:
+    (tmp_path / "flat.toml").write_bytes(b'model = "x"\n')
+    assert [c.id for c in hand_cases("0.2.43", tmp_path)] == ["flat"]
+    assert hand_cases("1.3", tmp_path) == []
+    folder = tmp_path / "1.3"
+    folder.mkdir()
+    (folder / "_overlay.toml").write_bytes(b"[train]\r\nepochs = 2\r\n")
+    args = b"# flash-schema-args: --config _overlay.toml --set train.lora_rank=8 --set seed=1\n"
+    (folder / "with-args.toml").write_bytes(args + b'model = "\xff"\n')
+    (case,) = hand_cases("1.3", tmp_path)
+    assert case == HandCase(
+        "with-args", args + b'model = "\xff"\n', (b"[train]\r\nepochs = 2\r\n",), ("train.lora_rank=8", "seed=1")
+    )
+    assert [c.id for c in hand_cases("0.2.43", tmp_path)] == ["flat"]

@@ -26,16 +26,16 @@ class HandCase:
     sets: tuple[str, ...]
 
 
-def _folder(dialect: str) -> Path | None:
-    folder = CASES / dialect
+def _folder(dialect: str, root: Path) -> Path | None:
+    folder = root / dialect
     if folder.is_dir():
         return folder
-    return CASES if dialect == "0.2.43" else None  # the flat folder predates the dialects
+    return root if dialect == "0.2.43" else None  # the flat folder predates the dialects
 
 
-def hand_cases(dialect: str) -> list[HandCase]:
+def hand_cases(dialect: str, root: Path = CASES) -> list[HandCase]:
     """Every hand case of one dialect, sorted by name (none when it has no folder yet)."""
-    folder = _folder(dialect)
+    folder = _folder(dialect, root)
     if folder is None:
         return []
     out = []

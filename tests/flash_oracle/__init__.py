@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import atexit
 import base64
+import contextlib
 import datetime
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -136,6 +138,7 @@ class Oracle:
         self.python = python or VENVS / release / "bin" / "python"
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
+        self._home: str | None = None
         self._buffer = bytearray()
         self._lock = threading.Lock()
         self.startup_seconds: float | None = None
@@ -151,7 +154,7 @@ class Oracle:
             raise OracleError(msg)
         started = time.perf_counter()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
-        home = tempfile.mkdtemp(prefix="flash-oracle-home-")
+        home = self._home = tempfile.mkdtemp(prefix="flash-oracle-home-")
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": home,  # no ~/.flash credentials, no user config
@@ -176,11 +179,15 @@ class Oracle:
         self.startup_seconds = time.perf_counter() - started
         return self._proc
 
-    def close(self) -> None:
+    def close(self, *, kill: bool = False) -> None:
+        """End the worker: let it finish on end of input, or ``kill`` it (a wedged or failed one)."""
         proc, self._proc = self._proc, None
         if proc is not None:
+            if kill:
+                proc.kill()
             if proc.stdin is not None:
-                proc.stdin.close()
+                with contextlib.suppress(OSError):
+                    proc.stdin.close()
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -191,16 +198,16 @@ class Oracle:
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
+        if self._home is not None:
+            shutil.rmtree(self._home, ignore_errors=True)
+            self._home = None
 
     def _fail(self, why: str) -> OracleError:
         tail = ""
         if self._stderr is not None:
             self._stderr.seek(0)
             tail = self._stderr.read().decode("utf-8", "replace")[-2000:]
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.wait()
-            self._proc = None
+        self.close(kill=True)
         return OracleError(f"Flash {self.release} oracle: {why}" + (f"\n{tail}" if tail else ""))
 
     def _readline(self, proc: subprocess.Popen[bytes]) -> bytes:

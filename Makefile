@@ -4,13 +4,16 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run test lint typecheck pytest e2e-deps docs docs-check bench fuzz clean
+.PHONY: setup run test lint typecheck pytest e2e-deps flash-oracles flash-drift docs docs-check bench fuzz clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@# Flash runs in its own virtualenvs now (.venv-flash/); a copy left here by an older checkout
+	@# would be the "installed" release flash-schema detects.
+	$(PY) -m pip uninstall -q -y freesolo-flash 2>/dev/null || true
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -22,7 +25,7 @@ run: setup
 	@$(BIN)/flash-schema check examples/broken/grpo-mistakes.toml; test $$? -eq 1
 
 ## make test: lint, type-check, then every test (end-to-end ones last).
-test: setup e2e-deps lint typecheck pytest
+test: setup e2e-deps flash-oracles lint typecheck pytest
 
 lint: setup
 	$(BIN)/ruff check .
@@ -31,8 +34,30 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup flash-oracles
 	$(BIN)/pytest
+
+# The differential tests' oracles: each Flash release the dialects are exact for, from the registry,
+# in its own virtualenv (a release imports as `flash`, so two cannot share one). Installed once: the
+# stamp names the pinned release, which never changes.
+FLASH_RELEASES := 0.2.43 1.0.1 1.3.28
+FLASH_VENVS := .venv-flash
+FLASH_STAMPS := $(foreach v,$(FLASH_RELEASES),$(FLASH_VENVS)/$(v)/.installed)
+
+flash-oracles: $(FLASH_STAMPS)
+
+$(FLASH_VENVS)/%/.installed:
+	rm -rf $(FLASH_VENVS)/$*
+	python3 -m venv $(FLASH_VENVS)/$*
+	$(FLASH_VENVS)/$*/bin/python -m pip install -q --disable-pip-version-check 'freesolo-flash==$*'
+	touch $@
+
+## make flash-drift: the newest freesolo-flash from the registry against the newest dialect's corpus.
+flash-drift: setup flash-oracles
+	rm -rf $(FLASH_VENVS)/latest
+	python3 -m venv $(FLASH_VENVS)/latest
+	$(FLASH_VENVS)/latest/bin/python -m pip install -q --disable-pip-version-check --upgrade freesolo-flash
+	$(PY) tests/flash_drift.py
 
 # Real editor for the end-to-end tests: Debian's neovim (needs root, as in CI).
 e2e-deps:
@@ -52,4 +77,4 @@ fuzz: setup
 	$(PY) fuzz/run.py --runs 100000
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(FLASH_VENVS) .mypy_cache .ruff_cache .pytest_cache

@@ -1,55 +1,98 @@
-"""Differential test: our verdict (has an error or not) equals Flash 0.2.43's on every case.
+"""Differential tests: under each dialect, our verdict (an error or not) equals its Flash release's.
 
-Flash itself (`freesolo-flash==0.2.43`, a test-only dependency) is the oracle; GPU-sizing
-rejections are excepted because the schema deliberately does not model that estimate.
+The oracles are the real parsers (``freesolo-flash`` 0.2.43, 1.0.1 and 1.3.28, each in its own
+virtualenv, ``tests/flash_oracle``); the inputs are each dialect's generated corpus
+(``tests/corpus``) and every hand case (``tests/cases/<dialect>/``; the flat ``tests/cases/`` folder
+is 0.2.43's). GPU-sizing rejections are excepted: no schema can reproduce a VRAM estimate.
+
+Each corpus's verdicts are computed once per session, the releases' oracles side by side.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
-from casekit import load_cases, run_core
-from gen_cases import Case, generate_cases
-from oracle import flash_verdict
+from corpus import DIALECTS, build, generate
+from corpus.hand import HandCase, hand_cases
+from flash_oracle import DIALECTS as RELEASES
+from flash_oracle import FlashVerdict, OracleInput, cached, verdicts_many
+from ours import ours
 
-from flash_schema.check import check_config
-from flash_schema.document import Document
-
-GENERATED = generate_cases()
-
-
-def _ours(case: Case) -> tuple[bool, list[str]]:
-    overlays = [(f"overlay{i}.toml", Document.from_text(t)) for i, t in enumerate(case.overlays)]
-    result = check_config("config.toml", Document.from_text(case.text), overlays, case.sets)
-    return result.valid, [f"{d.code}: {d.message}" for d in result.diagnostics if d.is_error]
+MIN_CASES = 400
 
 
-@pytest.mark.parametrize("case", GENERATED, ids=[c.id for c in GENERATED])
-def test_generated_case_agrees_with_flash(case: Case) -> None:
-    """Every generated mutation gets Flash's verdict."""
-    flash = flash_verdict(case.text, case.overlays, case.sets)
+GENERATED = {d: generate(d) for d in DIALECTS}
+HAND = {d: hand_cases(d) for d in DIALECTS}
+
+Verdicts = Callable[[str, OracleInput], FlashVerdict]
+
+
+@pytest.fixture(scope="session")
+def verdicts(request: pytest.FixtureRequest) -> Verdicts:
+    """Flash's verdict on a case of a dialect; every selected dialect's cases are asked at once, once."""
+    selected = set()
+    for item in request.session.items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("dialect") in DIALECTS:
+            selected.add(callspec.params["dialect"])
+    verdicts_many({RELEASES[d]: [*GENERATED[d], *HAND[d]] for d in sorted(selected)})
+    return lambda dialect, case: cached(RELEASES[dialect], case)
+
+
+def _agrees(dialect: str, case: OracleInput, flash: FlashVerdict) -> None:
     if flash.gpu_sizing:
         pytest.skip("GPU sizing is out of the schema's scope")
-    ours, errors = _ours(case)
-    assert ours == flash.ok, f"Flash says {flash.message!r}; we say {errors or 'valid'}\n{case.text}"
+    release = RELEASES[dialect]
+    valid, errors = ours(case.text, case.overlays, case.sets, release)
+    text = case.text.decode("utf-8", "replace") if isinstance(case.text, bytes) else case.text
+    assert valid == flash.ok, f"Flash {release} says {flash.message!r}; we say {errors or 'valid'}\n{text}"
 
 
-HAND = [c for c in load_cases() if c.dialect == "0.2.43"]
+@pytest.mark.parametrize(
+    ("dialect", "case"), [pytest.param(d, c, id=f"{d}/{c.id}") for d in DIALECTS for c in GENERATED[d]]
+)
+def test_generated_case_agrees_with_flash(dialect: str, case: OracleInput, verdicts: Verdicts) -> None:
+    """Every generated mutation gets its release's verdict."""
+    _agrees(dialect, case, verdicts(dialect, case))
 
 
-@pytest.mark.parametrize("case", HAND, ids=[c.name for c in HAND])
-def test_hand_case_agrees_with_flash(case) -> None:  # type: ignore[no-untyped-def]
-    """Every hand-written case gets Flash's verdict too."""
-    text = case.path.read_text("utf-8", errors="surrogateescape")
-    overlays = tuple((case.folder / o).read_text("utf-8") for o in case.overlays)
-    flash = flash_verdict(text, overlays, case.sets)
-    if flash.gpu_sizing:
-        pytest.skip("GPU sizing is out of the schema's scope")
-    result = run_core(case)
-    assert result.valid == flash.ok, f"Flash says {flash.message!r}; we say {[d.message for d in result.diagnostics]}"
+@pytest.mark.parametrize(("dialect", "case"), [pytest.param(d, c, id=f"{d}/{c.id}") for d in DIALECTS for c in HAND[d]])
+def test_hand_case_agrees_with_flash(dialect: str, case: HandCase, verdicts: Verdicts) -> None:
+    """Every hand-written case gets its release's verdict too."""
+    _agrees(dialect, case, verdicts(dialect, case))
 
 
-def test_generator_is_a_healthy_mix() -> None:
-    """The generated set exercises both verdicts in quantity."""
-    verdicts = [flash_verdict(c.text, c.overlays, c.sets).ok for c in GENERATED]
-    assert len(GENERATED) >= 300
-    assert 0.3 < sum(verdicts) / len(verdicts) < 0.7
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_corpus_is_a_healthy_mix(dialect: str, verdicts: Verdicts) -> None:
+    """Each corpus is big, and exercises both verdicts in quantity (read from the session's verdicts)."""
+    cases = GENERATED[dialect]
+    accepted = sum(verdicts(dialect, c).ok for c in cases)
+    assert len(cases) >= MIN_CASES
+    assert 0.3 < accepted / len(cases) < 0.7, f"{accepted} of {len(cases)} accepted"
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_corpus_is_deterministic_and_uniquely_named(dialect: str) -> None:
+    cases = GENERATED[dialect]
+    assert [(c.id, c.text, c.overlays, c.sets) for c in cases] == [
+        (c.id, c.text, c.overlays, c.sets) for c in build(dialect)
+    ]
+    assert len({c.id for c in cases}) == len(cases)
+
+
+def test_hand_cases_come_from_the_dialect_folder_or_the_flat_one(tmp_path: Path) -> None:
+    (tmp_path / "flat.toml").write_bytes(b'model = "x"\n')
+    assert [c.id for c in hand_cases("0.2.43", tmp_path)] == ["flat"]
+    assert hand_cases("1.3", tmp_path) == []
+    folder = tmp_path / "1.3"
+    folder.mkdir()
+    (folder / "_overlay.toml").write_bytes(b"[train]\r\nepochs = 2\r\n")
+    args = b"# flash-schema-args: --config _overlay.toml --set train.lora_rank=8 --set seed=1\n"
+    (folder / "with-args.toml").write_bytes(args + b'model = "\xff"\n')
+    (case,) = hand_cases("1.3", tmp_path)
+    assert case == HandCase(
+        "with-args", args + b'model = "\xff"\n', (b"[train]\r\nepochs = 2\r\n",), ("train.lora_rank=8", "seed=1")
+    )
+    assert [c.id for c in hand_cases("0.2.43", tmp_path)] == ["flat"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flash_schema.diagnostics import Diagnostic, Severity
+from flash_schema.dialects import load_schema
 from flash_schema.document import Document, Path, Span
 from flash_schema.locate import DocumentLocator, Location, Target, span_for
 from flash_schema.releases import Release, detect, resolve
@@ -118,9 +119,10 @@ def check_config(
     for i, (label, odoc) in enumerate(overlays):
         diags += syntax_diagnostics(odoc, source=label)
         deep_merge(merged, odoc.data, Origin("overlay", i, label))
+    toml_lists = load_schema(release.dialect).get("x-flash-set-lists") == "toml"
     for i, item in enumerate(sets):
         try:
-            apply_set(merged, item, i)
+            apply_set(merged, item, i, toml_lists=toml_lists)
         except OverrideError as exc:
             diags.append(
                 Diagnostic(

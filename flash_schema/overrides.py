@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,8 +74,11 @@ def coerce_scalar(value: str) -> Any:
         return value
 
 
-def apply_set(merged: Merged, item: str, index: int) -> None:
-    """Apply one `--set KEY=VALUE` exactly as Flash 0.2.43 does (raises `OverrideError`)."""
+def apply_set(merged: Merged, item: str, index: int, *, toml_lists: bool = False) -> None:
+    """Apply one `--set KEY=VALUE` exactly as Flash does (raises `OverrideError`).
+
+    ``toml_lists`` (Flash 1.3.8 and later): a ``[...]`` value is first read as a TOML array, so
+    quoted items may hold commas; only when that fails is it split on commas as before."""
     if "=" not in item:
         msg = f"--set must be key=value, got {item!r}"
         raise OverrideError(msg)
@@ -95,7 +98,9 @@ def apply_set(merged: Merged, item: str, index: int) -> None:
     if parts[0] == "wandb":
         typed = val
     elif val.startswith("[") and val.endswith("]"):
-        typed = [coerce_scalar(x.strip()) for x in val[1:-1].strip().split(",") if x.strip()]
+        typed = _toml_array(val) if toml_lists else None
+        if typed is None:
+            typed = [coerce_scalar(x.strip()) for x in val[1:-1].strip().split(",") if x.strip()]
     else:
         typed = coerce_scalar(val)
     node[leaf] = typed
@@ -104,13 +109,11 @@ def apply_set(merged: Merged, item: str, index: int) -> None:
     merged.origins[path] = Origin("set", index, f"--set {item}")
 
 
-def merge_all(
-    base: Mapping[str, Any], overlays: Sequence[Mapping[str, Any]], overlay_labels: Sequence[str], sets: Sequence[str]
-) -> Merged:
-    """Base, then each overlay in order, then each `--set` in order (Flash's pipeline, steps 1-3)."""
-    merged = Merged(copy.deepcopy(dict(base)))
-    for i, (overlay, label) in enumerate(zip(overlays, overlay_labels, strict=True)):
-        deep_merge(merged, overlay, Origin("overlay", i, label))
-    for i, item in enumerate(sets):
-        apply_set(merged, item, i)
-    return merged
+def _toml_array(text: str) -> list[Any] | None:
+    import tomllib
+
+    try:
+        value = tomllib.loads(f"value = {text}")["value"]
+    except tomllib.TOMLDecodeError:
+        return None
+    return value if isinstance(value, list) else None

@@ -7,19 +7,12 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
-from functools import cache
 
 from flash_schema.check import CheckResult, check_config
 from flash_schema.document import Document
 
 __all__ = ["check", "ours"]
-
-
-@cache
-def _knows_releases() -> bool:
-    return "flash_version" in inspect.signature(check_config).parameters
 
 
 def _document(content: str | bytes) -> Document:
@@ -31,12 +24,7 @@ def check(
 ) -> CheckResult:
     """Our full result (``bytes`` are a file's raw content; ``str`` is already decoded)."""
     docs = [(f"overlay-{i}.toml", _document(o)) for i, o in enumerate(overlays)]
-    if _knows_releases():
-        return check_config("config.toml", _document(text), docs, tuple(sets), flash_version=release)
-    # Until the checker takes `flash_version`, it knows one dialect, 0.2.43, and that is what every
-    # release gets; the 1.0/1.3 differential tests then fail on their real differences. Remove this
-    # branch once `flash_version` has landed.
-    return check_config("config.toml", _document(text), docs, tuple(sets))
+    return check_config("config.toml", _document(text), docs, tuple(sets), flash_version=release)
 
 
 def ours(

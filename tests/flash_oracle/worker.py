@@ -22,10 +22,11 @@ to the point where the CLI needs the service:
   dry-run tail of ``cmd_train``, a ``json.dumps`` of the payload (which fails on a TOML date in
   ``[environment.params]``);
 - later releases: ``flash.schema.spec_and_train_keys_from_file`` (with ``project_required=True`` from
-  1.0.25 on, as the CLI passes it) and ``flash.client.specs.spec_payload``; then the CLI needs a login
-  (and the declared secrets' values, from the user's environment), and ``client.create_run``
-  serializes the payload with ``json.dumps`` before it sends anything: that step runs here too, so a
-  TOML date in ``[environment.params]`` is the crash every logged-in ``flash train`` gets.
+  1.0.25 on, as the CLI passes it) and ``flash.client.specs.spec_payload``. That is the parser: what
+  it rejects is an error for us. What `flash train` does next needs a login and the service (the
+  declared secrets' values, ``client.create_run``'s ``json.dumps``, which crashes on a TOML date in
+  ``[environment.params]``): for us those are warnings (the parse passes; the submission cannot), so
+  they are not part of the verdict.
 
 A rejection is what the CLI prints: ``error: <message>`` for the CLI's ``_USER_ERRORS`` (``message``
 is the text after ``error:``), a traceback for anything else (``message`` is ``"<Type>: <text>"``).
@@ -248,7 +249,7 @@ class Release:
             "path": "spec_from_file + dry-run json.dumps"
             if self.local_dry_run
             else f"spec_and_train_keys_from_file({', '.join(f'{k}={v!r}' for k, v in self.kwargs.items())})"
-            " + spec_payload + json.dumps",
+            " + spec_payload",
             "executable": sys.executable,
         }
 
@@ -260,10 +261,7 @@ class Release:
             json.dumps(payload, indent=2)  # cmd_train prints this; a TOML date makes it raise
             return payload["spec"]  # type: ignore[no-any-return]
         spec, authored = self.parse_file(base, overrides=sets, extra_configs=overlays, **self.kwargs)
-        payload = self.payload(spec, authored_train_keys=authored)
-        # What `flash train` does next, logged in: client.create_run serializes {"spec": payload, ...}
-        # with json.dumps before any I/O, so a TOML date in [environment.params] crashes every run.
-        json.dumps({"spec": payload})
+        self.payload(spec, authored_train_keys=authored)
         return spec.to_dict()  # type: ignore[no-any-return]
 
 

@@ -81,6 +81,8 @@ STRUCTURED_OUTPUTS = "x-flash-structured-outputs"
 TEACHER = "x-flash-teacher"
 #: `[gpu] type`: class names through Flash's alias table.
 GPU_CLASS = "x-flash-gpu-class"
+#: `[gpu]` (1.0): the provider must provision the pinned class.
+GPU_PAIRING = "x-flash-gpu-pairing"
 
 KeywordFn = Callable[[Any, Any, Any, Mapping[str, Any]], Iterator[ValidationError]]
 
@@ -108,4 +110,5 @@ def implementations() -> dict[str, KeywordFn]:
         STRUCTURED_OUTPUTS: structured.structured_outputs,
         TEACHER: identifiers.teacher,
         GPU_CLASS: identifiers.gpu_class,
+        GPU_PAIRING: identifiers.gpu_pairing,
     }

@@ -155,7 +155,7 @@ def teacher(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
     if not isinstance(value, Mapping) or not isinstance(instance, str) or not instance.strip():
         return
     aliases = list(value.get("aliases", []))
-    if normalize_teacher(instance) not in aliases:
+    if normalize_teacher(instance) not in aliases and instance.strip() not in value.get("model_ids", []):
         yield FlashError(
             "`{path}` = {value} is not a supported teacher; choose one of: " + ", ".join(aliases),
             args={"hint": f"the teacher is platform-managed; leave it out for the default, {value.get('default')}"},
@@ -168,13 +168,43 @@ def gpu_class(validator: Any, value: Any, instance: Any, schema: Mapping[str, An
         return
     aliases: Mapping[str, str] = value.get("aliases", {})
     names = [instance] if isinstance(instance, str) else instance if isinstance(instance, list) else []
-    classes = ", ".join(value.get("classes", []))
+    known = list(value.get("classes", []))
+    classes = ", ".join(known)
     for i, name in enumerate(names):
         if not isinstance(name, str) or not name.strip():
             continue
-        if name.strip().lower() not in aliases:
+        canonical = aliases.get(name.strip().lower())
+        if canonical is not None and canonical not in known:
+            yield FlashError(
+                "`{path}` = {value} is {canonical}, which is not an active validated GPU class; Flash manages "
+                "{classes}",
+                path=() if isinstance(instance, str) else (i,),
+                args={"canonical": canonical, "classes": classes},
+            )
+        elif canonical is None:
             yield FlashError(
                 "`{path}` names an unsupported GPU, {name}; Flash manages {classes}",
                 path=() if isinstance(instance, str) else (i,),
                 args={"name": repr(name), "classes": classes},
             )
+
+
+def gpu_pairing(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[FlashError]:
+    """``x-flash-gpu-pairing`` (on `[gpu]`, Flash 1.0): `provider` must provision `exact_type`."""
+    if not isinstance(value, Mapping) or not isinstance(instance, Mapping):
+        return
+    provider, exact = instance.get("provider"), instance.get("exact_type")
+    if not (isinstance(provider, str) and provider.strip() and isinstance(exact, str) and exact.strip()):
+        return
+    canonical = value.get("aliases", {}).get(exact.strip().lower())
+    offered = value.get("providers", {}).get(canonical)
+    if canonical is None or offered is None:
+        return  # an unknown class or provider has its own error
+    every = {p for names in value.get("providers", {}).values() for p in names}
+    if provider.strip().lower() in every and provider.strip().lower() not in offered:
+        yield FlashError(
+            "`{path}` = {value} cannot provision `exact_type` {canonical}; it is offered by {offered}",
+            path=("provider",),
+            rule="conflicting-keys",
+            args={"canonical": canonical, "offered": ", ".join(offered)},
+        )

@@ -57,8 +57,9 @@ def structured_outputs(validator: Any, value: Any, instance: Any, schema: Mappin
     """``x-flash-structured-outputs``: one diagnostic for the first problem, as Flash reports it."""
     if not value:
         return
+    strict = not isinstance(value, Mapping) or bool(value.get("strict_options", True))
     try:
-        _canonical(instance)
+        _canonical(instance, strict=strict)
     except _Invalid as exc:
         yield FlashError("`{path}` " + str(exc))
 
@@ -68,7 +69,7 @@ def is_unconstrained(value: Any) -> bool:
     return value is False or (isinstance(value, str) and value.strip().lower() in ("", "none"))
 
 
-def _canonical(value: Any) -> dict[str, Any] | None:
+def _canonical(value: Any, *, strict: bool = True) -> dict[str, Any] | None:
     if value is None or value is False:
         return None
     if isinstance(value, str):
@@ -85,7 +86,7 @@ def _canonical(value: Any) -> dict[str, Any] | None:
             ) from None
         if not isinstance(parsed, dict):
             raise _Invalid("is a JSON string that does not decode to an object")
-        return _canonical(parsed)
+        return _canonical(parsed, strict=strict)
     if not isinstance(value, dict):
         raise _Invalid("must be a table, a JSON string, or false")
     removed = sorted(str(k) for k in value if k in _REMOVED)
@@ -122,7 +123,8 @@ def _canonical(value: Any) -> dict[str, Any] | None:
         elif not isinstance(v, bool):
             raise _Invalid(f"`{option}` must be a boolean")
         canonical[option] = v
-    _check_options(canonical)
+    if strict:  # Flash 1.3.23 and later check the options against the constraint
+        _check_options(canonical)
     return canonical
 
 

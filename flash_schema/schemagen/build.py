@@ -303,6 +303,8 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             node["x-flash-teacher"] = dict(self.d["teachers"])
         if node.get("x-flash-gpu-class") is True:
             node["x-flash-gpu-class"] = self._gpu_aliases()
+        if node.get("x-flash-gpu-pairing") is True:
+            node["x-flash-gpu-pairing"] = self._gpu_aliases()
         env = node.get("x-flash-environment-id")
         if isinstance(env, dict):
             changed = next((v for v, text in self.timeline.about.get("environment.id", []) if "part" in text), None)
@@ -319,7 +321,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             if entry.get("integer") == "strict":
                 node["x-flash-toml-integer"] = True
                 return
-            if self.d.get("float_exact") and path[0] == "train":
+            if self.d.get("float_exact"):
                 node.setdefault("x-flash-float-exact", True)
             # Flash takes a whole float (`16.0`) for these; TOML tools (tombi) read `type: integer`
             # as "a TOML integer", so the portable spelling is a number that is a multiple of 1.

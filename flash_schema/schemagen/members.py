@@ -85,6 +85,7 @@ class MembersMixin(BuilderBase):
 
     def _worker_env_names(self) -> dict[str, Any]:
         rules = self.d["worker_env"]
+        reserved = (self.d.get("worker_env_reserved") or {}).get("names", [])
         secret = "|".join(ci(p) for p in rules["secret_parts"])
         key_with = "|".join(ci(p) for p in rules["key_parts"])
         return {
@@ -108,6 +109,19 @@ class MembersMixin(BuilderBase):
                     "x-flash-hint": "list the name in `[environment] secrets` and set its value in your shell "
                     "or `.env`",
                 },
+                *(
+                    [
+                        {
+                            "not": {"pattern": "^(?:" + "|".join(ci(r) for r in reserved) + ")$"},
+                            "x-flash-rule": "reserved-secret",
+                            "x-flash-message": "{value} is a control-plane key; `[worker_env]` may not override it",
+                            "x-flash-hint": "remove it (set the top-level `seed` for the seed)",
+                            "x-flash-reserved-names": list(reserved),
+                        }
+                    ]
+                    if reserved
+                    else []
+                ),
             ]
         }
 
@@ -125,22 +139,30 @@ class MembersMixin(BuilderBase):
         }
 
     def _gpu_aliases(self) -> dict[str, Any]:
-        """Flash's GPU alias table (``flash/providers/core/base.py``), generated the same way."""
+        """Flash's GPU alias table: as shipped (`alias_table`), or generated the way
+        ``flash/providers/core/base.py`` generates it from the class names."""
         gpu = self.d["gpu"]
-        targets: dict[str, set[str]] = {}
-        for name, provider_name in gpu["classes"]:
-            for spelling in (name, provider_name):
-                base = spelling.lower()
-                keys = {base, base.replace(" ", ""), base.replace(" ", "_"), base.replace(" ", "-")}
-                if base.startswith("rtx "):
-                    tail = base[4:]
-                    keys |= {tail, tail.replace(" ", ""), tail.replace(" ", "_")}
-                keys.add(f"nvidia {base}")
-                for key in keys:
-                    targets.setdefault(key, set()).add(name)
-        aliases = {k: next(iter(v)) for k, v in targets.items() if len(v) == 1}
-        aliases.update(gpu.get("aliases", {}))
-        return {"classes": [c[0] for c in gpu["classes"]], "aliases": dict(sorted(aliases.items()))}
+        classes = [c[0] for c in gpu["classes"]]
+        if "alias_table" in gpu:
+            aliases = dict(gpu["alias_table"])
+        else:
+            targets: dict[str, set[str]] = {}
+            for name, provider_name in gpu["classes"]:
+                for spelling in (name, provider_name):
+                    base = spelling.lower()
+                    keys = {base, base.replace(" ", ""), base.replace(" ", "_"), base.replace(" ", "-")}
+                    if base.startswith("rtx "):
+                        tail = base[4:]
+                        keys |= {tail, tail.replace(" ", ""), tail.replace(" ", "_")}
+                    keys.add(f"nvidia {base}")
+                    for key in keys:
+                        targets.setdefault(key, set()).add(name)
+            aliases = {k: next(iter(v)) for k, v in targets.items() if len(v) == 1}
+            aliases.update(gpu.get("aliases", {}))
+        out: dict[str, Any] = {"classes": classes, "aliases": dict(sorted(aliases.items()))}
+        if "class_providers" in gpu:
+            out["providers"] = dict(gpu["class_providers"])
+        return out
 
     def _top_unknown(self, mode: str, properties: Mapping[str, Any]) -> Any:
         tables = [k for k, v in properties.items() if isinstance(v, Mapping) and v.get("type") == "object"]

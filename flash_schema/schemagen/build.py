@@ -278,7 +278,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         if entry.get("algorithm"):
             self._algorithm_key(node)
         node.update(self._fragment({k: v for k, v in entry.items() if k not in ("title", "description")}))
-        self._number_rules(node, entry, path)
+        self._number_rules(node, entry)
         applies = entry.get("applies_to")
         if applies is not None and set(applies) != set(self.algorithms):
             node["x-flash-applies-to"] = [a for a in self.algorithms if a in applies]
@@ -311,7 +311,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             if changed:
                 node["x-flash-environment-id"] = {**env, "changed": changed}
 
-    def _number_rules(self, node: dict[str, Any], entry: Entry, path: tuple[str, ...]) -> None:
+    def _number_rules(self, node: dict[str, Any], entry: Entry) -> None:
         kind = node.get("type")
         if kind == "number":
             node.setdefault("x-flash-finite", True)

@@ -8,7 +8,9 @@ mutations of a seed config stay meaningful mutations of a config.
 Surfaces: the core from bytes and from text (``Document`` + ``check_document``), the core with
 overlays and ``--set`` (``check_config``), the CLI (``run_check`` through standard input, every
 output format), and the language server's pure features (hover, completion, code actions,
-symbols, position conversions) at offsets drawn from the input.
+symbols, position conversions) at offsets drawn from the input. Each input is checked under one
+Flash dialect, drawn from the payload's checksum, and every fix is made concrete and applied
+(alone, and the certain ones together as `check --fix` would).
 
 Every violated invariant raises ``InvariantError``; any other exception is a crash too: atheris
 reports both with the input that caused them.
@@ -35,7 +37,9 @@ MODES = ("bytes", "text", "merge", "cli", "lsp", "surrogates", "bytes", "lsp")
 
 # Imported lazily by load() so that run.py can wrap the imports in atheris.instrument_imports().
 Document = check_document = check_config = run_check = CheckOptions = None  # type: ignore[assignment]
-hover = complete = document_symbols = code_actions = positions = for_editor = index = None  # type: ignore[assignment]
+resolve_fix = apply_edits = fix_text = get_index = None  # type: ignore[assignment]
+hover = complete = document_symbols = code_actions = positions = for_editor = None  # type: ignore[assignment]
+DIALECTS: tuple[str, ...] = ()
 _OVERLAY_DIR: str | None = None
 
 
@@ -45,16 +49,23 @@ class InvariantError(AssertionError):
 
 def load() -> None:
     """Import everything a fuzz input reaches (call inside instrument_imports() to get coverage)."""
-    global Document, check_document, check_config, run_check, CheckOptions
-    global hover, complete, document_symbols, code_actions, positions, for_editor, index  # noqa: PLW0603
+    global Document, check_document, check_config, run_check, CheckOptions, DIALECTS
+    global resolve_fix, apply_edits, fix_text, get_index
+    global hover, complete, document_symbols, code_actions, positions, for_editor
     from flash_schema.check import check_config as _check_config
     from flash_schema.check import check_document as _check_document
     from flash_schema.cli import CheckOptions as _CheckOptions
     from flash_schema.cli import run_check as _run_check
+    from flash_schema.dialects import DIALECTS as _DIALECTS
     from flash_schema.document import Document as _Document
+    from flash_schema.fixes import apply as _apply
+    from flash_schema.fixes import fix_text as _fix_text
+    from flash_schema.fixes import resolve as _resolve
+    from flash_schema.schema_index import get_index as _get_index
 
     Document, check_document, check_config = _Document, _check_document, _check_config
-    run_check, CheckOptions = _run_check, _CheckOptions
+    run_check, CheckOptions, DIALECTS = _run_check, _CheckOptions, _DIALECTS
+    resolve_fix, apply_edits, fix_text, get_index = _resolve, _apply, _fix_text, _get_index
     try:
         from flash_schema_lsp.features import positions as _positions
         from flash_schema_lsp.features.actions import code_actions as _code_actions
@@ -66,9 +77,6 @@ def load() -> None:
         return
     hover, complete, document_symbols, code_actions = _hover, _complete, _document_symbols, _code_actions
     positions, for_editor = _positions, _for_editor
-    from flash_schema.schema_index import get_index
-
-    index = get_index()
 
 
 # -- invariants ------------------------------------------------------------------------------------
@@ -87,18 +95,42 @@ def check_span(span: object, length: int, what: str) -> None:
     )
 
 
-def check_diagnostics(diags: Iterable[object], length: int, what: str = "diagnostic") -> None:
+def check_diagnostics(diags: Iterable[object], doc: object, what: str = "diagnostic") -> None:
+    """Every diagnostic is well formed and inside ``doc``; its fix, made concrete, edits inside the
+    text and leaves TOML that parses (a fix is offered only then)."""
+    import tomllib
+
     from flash_schema.diagnostics import Diagnostic, Severity
 
+    text: str = doc.text  # type: ignore[attr-defined]
     for d in diags:
         check(isinstance(d, Diagnostic), f"{what}: not a Diagnostic: {d!r}")
         assert isinstance(d, Diagnostic)
         check(isinstance(d.severity, Severity), f"{what}: bad severity {d.severity!r}")
         check(bool(d.code) and isinstance(d.message, str) and bool(d.message), f"{what}: empty code or message")
-        check_span(d.span, length, f"{what} {d.code}")
-        if d.fix is not None:
-            for edit in d.fix.edits:
-                check_span(edit.span, length, f"{what} {d.code} fix")
+        check_span(d.span, len(text), f"{what} {d.code}")
+        fix = resolve_fix(doc, d)
+        if fix is None:
+            continue
+        check(bool(fix.title) and bool(fix.edits), f"{what} {d.code}: a fix without a title or edits")
+        for edit in fix.edits:
+            check_span(edit.span, len(text), f"{what} {d.code} fix")
+        try:
+            tomllib.loads(apply_edits(text, fix.edits))
+        except tomllib.TOMLDecodeError as exc:
+            raise InvariantError(f"{what} {d.code}: the fix {fix.title!r} leaves invalid TOML ({exc})") from None
+
+
+def check_fixes(doc: object, diags: Sequence[object]) -> None:
+    """`check --fix` in process: the certain fixes of one pass apply together and leave TOML."""
+    import tomllib
+
+    applied = fix_text(doc, diags)
+    if applied.applied:
+        try:
+            tomllib.loads(applied.text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InvariantError(f"--fix ({', '.join(applied.applied)}) leaves invalid TOML ({exc})") from None
 
 
 def check_result(result: object) -> None:
@@ -108,7 +140,7 @@ def check_result(result: object) -> None:
         if doc is None:
             check(d.origin is not None, f"{d.code}: no document and no origin")
             continue
-        check_diagnostics([d], len(doc.text))
+        check_diagnostics([d], doc)
 
 
 def check_cli(code: int, out: str, err: str, output_format: str) -> None:
@@ -161,10 +193,11 @@ def cursor_offsets(doc: object, seed: int, count: int = 4) -> list[int]:
     return sorted(out)
 
 
-def run_core(text: str, doc: object) -> list[object]:
+def run_core(text: str, doc: object, dialect: str) -> list[object]:
     check(doc.text == text, "Document.text differs from its source")  # type: ignore[attr-defined]
-    diags = check_document(doc)
-    check_diagnostics(diags, len(text))
+    diags = check_document(doc, dialect)
+    check_diagnostics(diags, doc)
+    check_fixes(doc, diags)
     for problem in doc.syntax_errors:  # type: ignore[attr-defined]
         check_span(problem.span, len(text), "syntax problem")
     # Positions: every offset maps to a (line, column) that maps back to it.
@@ -175,9 +208,10 @@ def run_core(text: str, doc: object) -> list[object]:
     return list(diags)
 
 
-def run_lsp(doc: object, diags: Sequence[object], seed: int) -> None:
+def run_lsp(doc: object, diags: Sequence[object], seed: int, dialect: str) -> None:
     if hover is None:
         return
+    index = get_index(dialect)
     text: str = doc.text  # type: ignore[attr-defined]
     n = len(text)
     for offset in cursor_offsets(doc, seed):
@@ -190,7 +224,7 @@ def run_lsp(doc: object, diags: Sequence[object], seed: int) -> None:
             check(isinstance(item.insert_text, str) and bool(item.label), "completion item")
         from flash_schema.document import Span
 
-        for action in code_actions(diags, Span(max(0, min(offset, n)), max(0, min(offset + 3, n)))):
+        for action in code_actions(doc, diags, Span(max(0, min(offset, n)), max(0, min(offset + 3, n)))):
             for edit in action.edits:
                 check_span(edit.span, n, "code action")
         for encoding in ("utf-8", "utf-16", "utf-32"):
@@ -228,25 +262,26 @@ def one_input(data: bytes) -> None:
     flags, payload = data[0], data[1:]
     mode = MODES[flags & 7]
     seed = zlib.crc32(payload)
+    dialect = DIALECTS[seed % len(DIALECTS)]
     main, overlay, sets = split(payload)
     if mode == "bytes":
         doc = Document.from_bytes(main)
-        diags = run_core(doc.text, doc)
+        diags = run_core(doc.text, doc, dialect)
         if flags & 8:
-            run_lsp(doc, diags, seed)
+            run_lsp(doc, diags, seed, dialect)
     elif mode in ("text", "lsp", "surrogates"):
         # "surrogates": what a JSON-RPC client may send (\ud800 escapes are valid JSON).
         text = main.decode("utf-8", "surrogateescape" if mode == "surrogates" else "replace")
         doc = Document.from_text(text)
-        diags = run_core(text, doc)
+        diags = run_core(text, doc, dialect)
         if mode != "text" or flags & 8:
-            run_lsp(doc, diags, seed)
+            run_lsp(doc, diags, seed, dialect)
     elif mode == "merge":
         doc = Document.from_bytes(main)
         overlays = [("overlay.toml", Document.from_bytes(overlay))] if overlay is not None else []
         if flags & 8 and overlay is not None:
             overlays.append(("again.toml", Document.from_bytes(overlay[::-1])))
-        check_result(check_config("main.toml", doc, overlays, sets))
+        check_result(check_config("main.toml", doc, overlays, sets, flash_version=dialect))
     else:  # cli
         output_format = ("text", "json", "github", "text")[(flags >> 3) & 3]
         options = CheckOptions(
@@ -258,6 +293,7 @@ def one_input(data: bytes) -> None:
             quiet=bool(flags & 64),
             strict=bool(flags & 128),
             stdin_filename="fuzz.toml",
+            flash_version=dialect,
         )
         code, out, err = run_check(options, stdin=io.BytesIO(main))
         check_cli(code, out, err, output_format)
@@ -269,16 +305,22 @@ def one_input(data: bytes) -> None:
 
 def seed_inputs() -> dict[str, bytes]:
     """Valid and broken configs from the repository, once per surface (name -> input)."""
+    cases = sorted(ROOT.glob("tests/cases/**/*.toml"))  # one folder per dialect
     files = sorted(
-        [*ROOT.glob("tests/cases/*.toml"), *ROOT.glob("examples/*.toml"), *ROOT.glob("examples/broken/*.toml")]
+        [
+            *(c for c in cases if not c.name.startswith("_")),
+            *ROOT.glob("examples/*.toml"),
+            *ROOT.glob("examples/broken/*.toml"),
+        ]
     )
-    overlay = (ROOT / "tests/cases/_overlay-grpo.toml").read_bytes() if (ROOT / "tests/cases").is_dir() else b""
+    overlays = [c for c in cases if c.name.startswith("_")]
+    overlay = overlays[0].read_bytes() if overlays else b""
     out: dict[str, bytes] = {}
     for path in files:
         raw = path.read_bytes()
         if len(raw) > 8192:
             continue
-        stem = path.stem
+        stem = f"{path.parent.name}-{path.stem}" if path.parent.parent.name == "cases" else path.stem
         out[f"bytes-{stem}"] = bytes([0]) + raw
         out[f"lsp-{stem}"] = bytes([4]) + raw
         out[f"merge-{stem}"] = bytes([2]) + raw + SEP + overlay + SEP + b"train.lora_rank=8" + SEP + b"steps"

@@ -28,6 +28,8 @@ class CheckOptions(t.NamedTuple):
     stdin_filename: str | None = None
     jobs: int | None = None
     flash_version: str | None = None
+    fix: bool = False
+    diff: bool = False
 
 
 def _use_color(choice: Color, stream: t.TextIO) -> bool:
@@ -90,12 +92,19 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
             errors.append(f"flash-schema: error: {outcome}")
         else:
             results.append(outcome)
+    fixed_note = ""
+    if options.fix or options.diff:
+        if options.fix and "-" in options.files:
+            return 2, "", "flash-schema: error: --fix writes files; for standard input use --diff\n"
+        results, fixed_note, write_errors = _apply_fixes(options, results, overlays)
+        errors += write_errors
     if options.output_format == "json":
         out = render_json(results, quiet=options.quiet)
     elif options.output_format == "github":
         out = render_github(results, quiet=options.quiet)
     else:
         out = render_text(results, color=_use_color(options.color, sys.stdout), quiet=options.quiet)
+    out = fixed_note + out
     err = "".join(e + "\n" for e in errors)
     if errors:
         return 2, out, err
@@ -120,6 +129,52 @@ def _dialect_of(flash_version: str | None) -> str:
     from flash_schema.releases import resolve
 
     return resolve(flash_version).dialect
+
+
+def _apply_fixes(
+    options: CheckOptions, results: list[t.Any], overlays: list[t.Any]
+) -> tuple[list[t.Any], str, list[str]]:
+    """`--fix` / `--diff`: apply the certain fixes; report the files as they are after them."""
+    import difflib
+
+    from flash_schema.check import check_config
+    from flash_schema.fixes import fix_config
+    from flash_schema.secrets import redact
+
+    notes: list[str] = []
+    errors: list[str] = []
+    after = []
+    for result in results:
+        fixed = fix_config(result.path, result.document, overlays, options.sets, result.release)
+        if not fixed.applied:
+            after.append(result)
+            continue
+        new_text = fixed.document.text
+        if options.diff:
+            diff = difflib.unified_diff(
+                result.document.text.splitlines(keepends=True),
+                new_text.splitlines(keepends=True),
+                f"{result.path}",
+                f"{result.path} (fixed)",
+            )
+            notes.append(redact("".join(diff)))
+        else:
+            try:
+                with open(result.path, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(new_text)
+            except OSError as exc:
+                errors.append(f"flash-schema: error: {result.path}: cannot write the fixes ({exc.strerror or exc})")
+                after.append(result)
+                continue
+        verb = "would fix" if options.diff else "fixed"
+        count = len(fixed.applied)
+        notes.append(f"{result.path}: {verb} {count} problem{'s' if count != 1 else ''}: {'; '.join(fixed.applied)}\n")
+        checked = check_config(result.path, fixed.document, overlays, options.sets, flash_version=result.release)
+        after.append(checked)
+    text = "".join(notes)
+    if options.output_format != "text":
+        return after, "", errors  # machine output stays one document; the summary carries the result
+    return after, text, errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -172,6 +227,12 @@ def main() -> None:
     "Default: the freesolo-flash pinned near each file, else the installed one, else the newest known.",
 )
 @click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the certain fixes in place (renames, moves, removing keys with no effect), then report the rest.",
+)
+@click.option("--diff", is_flag=True, help="Print the certain fixes as a unified diff instead of writing them.")
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -188,12 +249,14 @@ def check(
     strict: bool,
     stdin_filename: str | None,
     flash_version: str | None,
+    fix: bool,
+    diff: bool,
     jobs: int | None,
 ) -> None:
     """Check Flash configs. Exit 0: Flash accepts them; 1: an error (or a warning with --strict);
     2: a file could not be read."""
     options = CheckOptions(
-        files, overlays, sets, output_format, color, quiet, strict, stdin_filename, jobs, flash_version
+        files, overlays, sets, output_format, color, quiet, strict, stdin_filename, jobs, flash_version, fix, diff
     )
     resume_gc(_dialect_of(flash_version))
     code, out, err = run_check(options)

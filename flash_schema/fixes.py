@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flash_schema.diagnostics import Diagnostic, Edit, Fix, FixSpec, format_path
 from flash_schema.document import Document, Node, Path, Span
@@ -42,6 +42,7 @@ class Applied(NamedTuple):
 
 def fix_text(doc: Document, diagnostics: Sequence[Diagnostic]) -> Applied:
     """Apply every certain fix whose edits do not overlap an earlier one's (one pass)."""
+    newline = "\r\n" if "\r\n" in doc.text else "\n"
     chosen: list[Edit] = []
     titles: list[str] = []
     taken: list[Span] = []
@@ -51,6 +52,8 @@ def fix_text(doc: Document, diagnostics: Sequence[Diagnostic]) -> Applied:
         fix = resolve(doc, d)
         if fix is None:
             continue
+        if newline != "\n":  # a new line keeps the file's line endings
+            fix = fix._replace(edits=tuple(e._replace(new_text=e.new_text.replace("\n", newline)) for e in fix.edits))
         spans = [e.span for e in fix.edits]
         if any(_overlap(a, b) for a in spans for b in taken):
             continue
@@ -192,3 +195,38 @@ def _append(doc: Document, text: str) -> Edit:
     sep = "" if not doc.text or doc.text.endswith("\n") else "\n"
     blank = "\n" if doc.text.strip() else ""
     return Edit(Span(end, end), sep + blank + text)
+
+
+class Fixed(NamedTuple):
+    """A config after `check --fix`: its new document and the fixes applied, in order."""
+
+    document: Document
+    applied: tuple[str, ...]
+
+
+def fix_config(
+    path: str,
+    doc: Document,
+    overlays: Sequence[tuple[str, Document]] = (),
+    sets: Sequence[str] = (),
+    release: Any = None,
+    rounds: int = 5,
+) -> Fixed:
+    """Apply the certain fixes to ``doc`` until none is left (a fix can make another one certain).
+
+    Only the checked file is edited (never an overlay); a file with a TOML syntax error is left
+    alone, since its edits could land on text the parser never read.
+    """
+    from flash_schema.check import check_config
+
+    applied: list[str] = []
+    for _ in range(rounds):
+        if doc.syntax_errors:
+            break
+        result = check_config(path, doc, overlays, sets, flash_version=release)
+        step = fix_text(doc, result.diagnostics)
+        if not step.applied:
+            break
+        applied += step.applied
+        doc = Document.from_text(step.text)
+    return Fixed(doc, tuple(applied))

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from flash_schema.dialects import DIALECTS, NEWEST, releases_data
+from flash_schema.dialects import NEWEST, releases_data
 
 PACKAGE = "freesolo-flash"
 #: How a release was chosen (besides a pin file's path).
@@ -129,8 +129,6 @@ def resolve(spec: str | None, source: str = OPTION) -> Release:
     if spec is None or spec.strip().lower() in ("", "latest"):
         return _release(newest(), source if spec is not None else DEFAULT)
     text = spec.strip().removeprefix("v")
-    if text in DIALECTS:
-        return _release(dialect_release(text), source)
     key = version_key(text)  # raises VersionError
     exact = [r for r in known() if r["version"] == text]
     if exact:

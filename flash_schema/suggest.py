@@ -51,6 +51,16 @@ def close(word: str, candidates: Iterable[str], n: int = 1, cutoff: float = 0.6)
     return difflib.get_close_matches(word, list(candidates), n=n, cutoff=cutoff)
 
 
+def _unambiguous(word: str, matches: Sequence[str]) -> bool:
+    """One close name, or one much closer than the next: a rename `check --fix` may make."""
+    if len(matches) == 1:
+        return True
+    import difflib
+
+    first, second = (difflib.SequenceMatcher(None, word, m).ratio() for m in matches[:2])
+    return first >= 0.8 and first - second >= 0.15
+
+
 def value(given: Any, options: Iterable[Any]) -> Any:
     """The allowed value ``given`` most likely means (case and spaces aside, then spelling)."""
     if not isinstance(given, str):
@@ -126,12 +136,14 @@ def unknown_key(conv: _Converter, path: Path, known: Sequence[str], *, is_table:
         message = f"{escape(other['message'])}, so Flash {_release(conv)} rejects it"
         if rename and _free(conv, table, rename):
             return message, f"rename it to `{rename}`", FixSpec("rename", path, rename, certain=True)
+        if other.get("remove"):
+            return f"{message} ({other['remove']})", "remove it", FixSpec("remove", path, certain=True)
         return message, "remove it" if not rename else f"use `{rename}`", None
     index = _index(conv)
     matches = close(name, known, n=2, cutoff=0.6)
     if matches:
         best = matches[0]
-        certain = len(matches) == 1 and _free(conv, table, best)
+        certain = _unambiguous(name, matches) and _free(conv, table, best)
         shown_best = f"[{best}]" if is_table else best
         return (
             template + f"; did you mean `{shown_best}`?",

@@ -24,6 +24,7 @@ class Timeline:
     renamed_to: dict[tuple[str, int], str] = field(default_factory=dict)  # (old, release index) -> new
     notes: dict[str, str] = field(default_factory=dict)
     about: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # key -> [(version, text)]
+    no_effect: set[tuple[str, int]] = field(default_factory=set)  # (key, release index) removed as a no-op
 
     def index(self, version: str) -> int:
         return self.versions.index(version)
@@ -65,6 +66,8 @@ def build_timeline(releases: Sequence[Mapping[str, Any]]) -> Timeline:
     for i, release in enumerate(releases):
         for path in release.get("removed", []):
             keys.discard(path)
+        for path in release.get("no_effect", []):
+            tl.no_effect.add((path, i))
         for old, new in release.get("renamed", {}).items():
             keys.discard(old)
             keys.add(new)
@@ -147,7 +150,10 @@ def _earlier(tl: Timeline, path: str, here: int, present: set[str]) -> dict[str,
                     "rename": new_name,
                     "release": version,
                 }
-            return {"message": f"`{name}` was removed in Flash {version}", "release": version}
+            note = {"message": f"`{name}` was removed in Flash {version}", "release": version}
+            if (path, i) in tl.no_effect:
+                note["remove"] = "it had no effect"
+            return note
     # Present before `here` only through a later removal we have passed: look back further.
     for i in range(len(row) - 1, here, -1):
         if row[i - 1] and not row[i]:

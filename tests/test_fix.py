@@ -86,7 +86,10 @@ def test_fix_never_invents_a_value(tmp_path: Path) -> None:
 
 
 def test_a_move_is_made_only_when_the_target_is_free() -> None:
-    text = 'model = "Qwen/Qwen3.5-9B"\nproject = "3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c"\nseed = 1\n\n[environment]\nid = "a/b/c"\n\n[train]\nseed = 2\n'
+    text = (
+        'model = "Qwen/Qwen3.5-9B"\nproject = "3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c"\nseed = 1\n\n'
+        '[environment]\nid = "a/b/c"\n\n[train]\nseed = 2\n'
+    )
     fixed = fix_config("c.toml", Document.from_text(text), release="1.3.28")
     assert fixed.applied == ()  # moving train.seed up would duplicate `seed`
     moved = fix_config("c.toml", Document.from_text(text.replace("seed = 1\n", "")), release="1.3.28")
@@ -99,7 +102,8 @@ def test_crlf_files_keep_their_line_endings(tmp_path: Path) -> None:
     config.write_bytes(WRITTEN_FOR_0_2.replace("\n", "\r\n").encode())
     _run("--fix", str(config))
     raw = config.read_bytes()
-    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+    assert b"\r\n" in raw
+    assert b"\n" not in raw.replace(b"\r\n", b"")
 
 
 def test_a_file_with_a_syntax_error_is_left_alone(tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ def test_resolve(spec: str, version: str, dialect: str) -> None:
 
 def test_a_release_checked_by_another_dialect_says_how_it_differs() -> None:
     note = resolve("1.0.13").note
-    assert note is not None and note.startswith("Flash 1.0.13 is checked as Flash 1.0.1: ")
+    assert note is not None
+    assert note.startswith("Flash 1.0.13 is checked as Flash 1.0.1: ")
     assert "credit_assignment" in note
     assert resolve("1.0.1").note is None  # the dialect's own release
 
@@ -70,11 +71,16 @@ def test_a_release_checked_by_another_dialect_says_how_it_differs() -> None:
 def test_newer_and_older_and_unpublished_releases() -> None:
     newer = resolve("1.4.2")
     assert (newer.dialect, newer.version) == ("1.3", "1.4.2")
-    assert newer.note is not None and "newer than every release flash-schema knows" in newer.note
+    assert newer.note is not None
+    assert "newer than every release flash-schema knows" in newer.note
     older = resolve("0.2.38")
-    assert older.dialect == "0.2.43" and older.note is not None and "older" in older.note
+    assert older.dialect == "0.2.43"
+    assert older.note is not None
+    assert "older" in older.note
     unpublished = resolve("1.0.5")
-    assert unpublished.dialect == "1.0" and unpublished.note is not None and "never published" in unpublished.note
+    assert unpublished.dialect == "1.0"
+    assert unpublished.note is not None
+    assert "never published" in unpublished.note
 
 
 @pytest.mark.parametrize("bad", ["banana", "1.x", "1..2", "-1"])
@@ -104,6 +110,7 @@ def _project(tmp_path: Path, files: dict[str, str]) -> Path:
     return config
 
 
+OPTIONAL = '[project]\nname = "x"\n[project.optional-dependencies]\n' + 'train = ["freesolo_flash[cli]>=1.0,<1.1"]\n'
 PINS = {
     "pyproject-dependencies": (
         {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["freesolo-flash==1.0.1"]\n'},
@@ -111,7 +118,7 @@ PINS = {
     ),
     "pyproject-optional": (
         {
-            "pyproject.toml": '[project]\nname = "x"\n[project.optional-dependencies]\ntrain = ["freesolo_flash[cli]>=1.0,<1.1"]\n'
+            "pyproject.toml": OPTIONAL,
         },
         "1.0.69",
     ),
@@ -162,7 +169,8 @@ def test_a_pin_newer_than_every_known_release(tmp_path: Path) -> None:
     config = _project(tmp_path, {"requirements.txt": "freesolo-flash==1.4.0\n"})
     release = detect(config)
     assert (release.version, release.dialect) == ("1.4.0", "1.3")
-    assert release.note is not None and "newer than every release" in release.note
+    assert release.note is not None
+    assert "newer than every release" in release.note
 
 
 def test_installed_flash_comes_after_pins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -319,7 +319,14 @@ def docs(output: str | None, directory: str, check_only: bool, flash_version: st
 
 
 @main.command()
-def lsp() -> None:
+@click.option(
+    "--flash-version",
+    metavar="X",
+    callback=_flash_version,
+    help="The Flash release to check for when the editor's `flashVersion` setting names none "
+    "(default: the pin near each file, else the installed freesolo-flash, else the newest known).",
+)
+def lsp(flash_version: str | None) -> None:
     """Start the language server on stdio."""
     import gc
 
@@ -334,4 +341,4 @@ def lsp() -> None:
         raise click.ClickException(
             f"the language server needs its extras: pip install 'flash-schema[lsp]' ({exc})"
         ) from None
-    start()
+    start(flash_version)

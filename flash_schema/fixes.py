@@ -21,7 +21,7 @@ def resolve(doc: Document, diagnostic: Diagnostic) -> Fix | None:
     if spec is None or diagnostic.source is not None or diagnostic.origin is not None:
         return None
     edits = _edits(doc, spec)
-    if not edits or not _still_toml(doc.text, edits):
+    if not edits or not _still_toml(doc, edits):
         return None
     return Fix(spec.title, edits)
 
@@ -58,7 +58,7 @@ def fix_text(doc: Document, diagnostics: Sequence[Diagnostic]) -> Applied:
         if any(_overlap(a, b) for a in spans for b in taken):
             continue
         candidate = [*chosen, *fix.edits]
-        if not _still_toml(doc.text, candidate):
+        if not _still_toml(doc, candidate):
             continue
         chosen = candidate
         taken += spans
@@ -72,11 +72,16 @@ def _overlap(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _still_toml(text: str, edits: Sequence[Edit]) -> bool:
+def _still_toml(doc: Document, edits: Sequence[Edit]) -> bool:
+    """Whether the edited text is TOML Flash can read; for a text that already has a syntax
+    error (half-typed in an editor), whether the edits add none."""
+    edited = apply(doc.text, edits)
     try:
-        tomllib.loads(apply(text, edits))
+        tomllib.loads(edited)
     except tomllib.TOMLDecodeError:
-        return False
+        if not doc.syntax_errors:
+            return False
+        return len(Document.from_text(edited).syntax_errors) <= len(doc.syntax_errors)
     return True
 
 

@@ -14,6 +14,7 @@ from flash_schema_lsp.logs import log_failure
 if TYPE_CHECKING:
     from flash_schema.diagnostics import Diagnostic
     from flash_schema.document import Document
+    from flash_schema.releases import Release
 
 T = TypeVar("T")
 
@@ -21,7 +22,18 @@ T = TypeVar("T")
 class OpenDocument:
     """One open document.  The server decides and records ``served``, ``pulled`` and ``published``."""
 
-    __slots__ = ("_cached", "_diagnostics", "_doc", "published", "pulled", "served", "text", "uri", "version")
+    __slots__ = (
+        "_cached",
+        "_diagnostics",
+        "_doc",
+        "published",
+        "pulled",
+        "release",
+        "served",
+        "text",
+        "uri",
+        "version",
+    )
 
     def __init__(self, uri: str, text: str, version: int | None) -> None:
         self.uri = uri
@@ -33,6 +45,25 @@ class OpenDocument:
         self._doc: Document | None = None
         self._diagnostics: list[Diagnostic] | None = None
         self._cached: tuple[Hashable, object] | None = None
+        self.release: Release | None = None  # the Flash release it is checked for (set by the server)
+
+    @property
+    def dialect(self) -> str:
+        """The dialect that checks this document (the newest until the server decides)."""
+        from flash_schema.dialects import NEWEST
+
+        return self.release.dialect if self.release is not None else NEWEST
+
+    def set_release(self, release: Release) -> bool:
+        """Check for ``release`` from now on; whether that changed anything."""
+        if release == self.release:
+            return False
+        changed = self.release is None or release.dialect != self.release.dialect
+        self.release = release
+        if changed:
+            self._diagnostics = None
+            self._cached = None
+        return changed
 
     def update(self, text: str, version: int | None) -> None:
         """The client's new text (a full sync) and version."""
@@ -56,7 +87,7 @@ class OpenDocument:
         if self._diagnostics is None:
             from flash_schema.check import check_document
 
-            self._diagnostics = check_document(self.document())
+            self._diagnostics = check_document(self.document(), self.dialect)
         return self._diagnostics
 
     def cached(self, key: Hashable, make: Callable[[], T]) -> T:

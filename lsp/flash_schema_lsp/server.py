@@ -36,6 +36,7 @@ from flash_schema_lsp.features.diagnostics import SOURCE
 from flash_schema_lsp.logs import log_failure, logger
 
 if TYPE_CHECKING:
+    from flash_schema.releases import Release
     from flash_schema.schema_index import SchemaIndex
 
 P = ParamSpec("P")
@@ -57,6 +58,7 @@ class FlashLanguageServer(LanguageServer):
         self.documents = DocumentStore()
         self.caps = ClientCapabilities()
         self.generation = 0  # bumped on every settings change (part of pull result ids)
+        self.default_flash_version: str | None = None  # `flash-schema lsp --flash-version`
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         """pygls's stdio server, but reading a piped stdin on the event loop (see ``pygls_fixes``)."""
@@ -75,11 +77,23 @@ class FlashLanguageServer(LanguageServer):
         finally:
             self.shutdown()  # type: ignore[no-untyped-call]
 
-    def index(self) -> SchemaIndex:
-        """The schema index the features answer from (the one place that picks it)."""
+    def index(self, doc: OpenDocument | None = None) -> SchemaIndex:
+        """The schema index the features answer from (the one place that picks it): the one of
+        the Flash release ``doc`` is checked for."""
         from flash_schema.schema_index import get_index
 
-        return get_index()
+        return get_index(doc.dialect) if doc is not None else get_index()
+
+    def release_for(self, doc: OpenDocument) -> Release:
+        """The release a document is checked for: the `flashVersion` setting, else the server's
+        `--flash-version`, else the pin near the file, the installed Flash or the newest."""
+        from flash_schema.releases import detect, resolve
+
+        chosen = self.settings.flash_version or self.default_flash_version
+        if chosen:
+            return resolve(chosen)
+        path = selection.uri_to_path(doc.uri)
+        return detect(path, installed=True) if path else resolve(None)
 
     def roots(self) -> list[str]:
         """Workspace folder paths, for globs relative to a folder."""
@@ -101,9 +115,10 @@ class FlashLanguageServer(LanguageServer):
 
     def decide(self, doc: OpenDocument, *, sticky: bool) -> None:
         """(Re)decide whether ``doc`` is served; once served by content it stays served."""
-        if sticky and doc.served:
-            return
-        doc.served = selection.select(doc.uri, doc.text, self.settings, self.roots()).served
+        if not (sticky and doc.served):
+            doc.served = selection.select(doc.uri, doc.text, self.settings, self.roots()).served
+        if doc.served:
+            doc.set_release(self.release_for(doc))
 
     def lsp_diagnostics(self, doc: OpenDocument) -> list[lsp.Diagnostic]:
         """The document's diagnostics as LSP sends them (converted once per version and encoding)."""
@@ -138,9 +153,9 @@ class FlashLanguageServer(LanguageServer):
         self.generation += 1
         changed = False
         for doc in self.documents:
-            before = doc.served
+            before = (doc.served, doc.dialect)
             self.decide(doc, sticky=False)
-            if doc.served != before:
+            if (doc.served, doc.dialect) != before:
                 changed = True
                 if doc.pulled:
                     continue
@@ -313,7 +328,7 @@ def hover(ls: FlashLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     from flash_schema_lsp.features.hover import hover as hover_at
 
     parsed = doc.document()
-    found = hover_at(parsed, ls.index(), convert.offset_of(parsed, params.position, ls.caps.encoding))
+    found = hover_at(parsed, ls.index(doc), convert.offset_of(parsed, params.position, ls.caps.encoding))
     if found is None:
         return None
     return lsp.Hover(
@@ -336,8 +351,12 @@ def completion(ls: FlashLanguageServer, params: lsp.CompletionParams) -> convert
 
     parsed = doc.document()
     offset = convert.offset_of(parsed, params.position, ls.caps.encoding)
-    items = complete(parsed, ls.index(), offset, snippets=ls.caps.snippets)
-    return convert.completion_list(parsed, items, ls.caps.encoding)
+    items = complete(parsed, ls.index(doc), offset, snippets=ls.caps.snippets)
+    result = convert.completion_list(parsed, items, ls.caps.encoding)
+    for item in result.get("items", []):
+        if isinstance(item.get("data"), dict):
+            item["data"]["dialect"] = doc.dialect  # resolve renders with the same release
+    return result
 
 
 @server.feature(lsp.COMPLETION_ITEM_RESOLVE)
@@ -346,10 +365,14 @@ def completion_resolve(ls: FlashLanguageServer, item: lsp.CompletionItem) -> lsp
     if item.documentation is not None:
         return item
     try:
+        from flash_schema.dialects import DIALECTS
+        from flash_schema.schema_index import get_index
         from flash_schema_lsp.features.documentation import Documentation
 
         docs = Documentation.from_json(item.data)
-        text = docs.render(ls.index()) if docs is not None else None
+        dialect = item.data.get("dialect") if isinstance(item.data, dict) else None
+        index = get_index(dialect) if dialect in DIALECTS else ls.index()
+        text = docs.render(index) if docs is not None else None
     except Exception as exc:
         log_failure("completionItem/resolve", exc)
         return item
@@ -430,8 +453,12 @@ def document_symbol(
 # -- entry point ---------------------------------------------------------------------------------------------
 
 
-def start() -> None:
-    """Run the server on stdio until the client says exit (``flash-schema lsp``)."""
+def start(flash_version: str | None = None) -> None:
+    """Run the server on stdio until the client says exit (``flash-schema lsp``).
+
+    ``flash_version``: the release to check for when the client's `flashVersion` setting names
+    none (``None``: detect it per file)."""
+    server.default_flash_version = flash_version
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="flash-schema lsp: %(levelname)s %(message)s")
     tune_gc()
     server.start_io()

@@ -21,7 +21,9 @@ from flash_schema.document import Document
 from flash_schema.render import key_markdown
 from flash_schema.schema_index import get_index
 
-INDEX = get_index()
+#: These cases are written for Flash 0.2.43 (the dialect-specific ones for 1.3 are at the end).
+DIALECT = "0.2.43"
+INDEX = get_index(DIALECT)
 HEAD = 'model = "Qwen/Qwen3.5-4B"\n'
 GRPO = 'model = "Qwen/Qwen3.5-4B"\nalgorithm = "grpo"\n'
 
@@ -266,7 +268,7 @@ def test_hover_key_algorithm_specific_default(at):
 def test_hover_text_is_the_reference_text(at):
     doc, offset = at(HEAD + "[train]\nlora_r█ank = 16\n")
     found = hover(doc, INDEX, offset)
-    index = get_index()
+    index = get_index(DIALECT)
     info = index.info(("train", "lora_rank"))
     assert info is not None
     assert found is not None
@@ -374,7 +376,7 @@ def test_target_in_multiline_array(at):
 def test_editor_diagnostics_match_the_cli(at):
     text = HEAD + '[environment]\nid = "a/b"\n[train]\nlearnig_rate = 1e-4\n'
     doc = Document.from_text(text)
-    core = check_document(doc)
+    core = check_document(doc, DIALECT)
     shown = for_editor(core)
     assert [d.code for d in shown] == [d.code for d in core]
     typo = next(d for d in shown if d.code == "unknown-key")
@@ -384,7 +386,7 @@ def test_editor_diagnostics_match_the_cli(at):
 
 def test_syntax_error_keeps_schema_diagnostics():
     text = HEAD + '[environment]\nid = "a/b"\n[train]\nlora_rank = 0\nthis is not toml\n'
-    codes = [d.code for d in for_editor(check_document(Document.from_text(text)))]
+    codes = [d.code for d in for_editor(check_document(Document.from_text(text), DIALECT))]
     assert "toml-syntax" in codes
     assert "out-of-range" in codes
 
@@ -394,7 +396,7 @@ def test_syntax_error_keeps_schema_diagnostics():
 
 def fixed_text(text: str, title_start: str) -> tuple[str, bool]:
     doc = Document.from_text(text)
-    actions = code_actions(doc, check_document(doc))
+    actions = code_actions(doc, check_document(doc, DIALECT))
     action = next(a for a in actions if a.title.startswith(title_start))
     return apply_edits(text, action.edits), action.preferred
 
@@ -402,12 +404,12 @@ def fixed_text(text: str, title_start: str) -> tuple[str, bool]:
 def test_action_renames_typo():
     text = HEAD + '[environment]\nid = "a/b"\n[train]\nmax_examples = 10\nlearnig_rate = 1e-4\n'
     doc = Document.from_text(text)
-    actions = code_actions(doc, check_document(doc))
+    actions = code_actions(doc, check_document(doc, DIALECT))
     assert [a.title for a in actions] == ["Rename to `learning_rate`"]
     assert actions[0].preferred
     new = apply_edits(text, actions[0].edits)
     assert "learning_rate = 1e-4" in new
-    assert check_document(Document.from_text(new)) == []
+    assert check_document(Document.from_text(new), DIALECT) == []
 
 
 def test_action_moves_top_level_key_to_its_table():
@@ -422,13 +424,13 @@ def test_action_moves_top_level_key_to_its_table():
 def test_action_adds_missing_model():
     text = '[environment]\nid = "a/b"\n[train]\nmax_examples = 10\n'
     new, _ = fixed_text(text, "Add `model")
-    assert check_document(Document.from_text(new)) == []
+    assert check_document(Document.from_text(new), DIALECT) == []
 
 
 def test_actions_filtered_by_range():
     text = HEAD + 'lora_rank = 16\n[environment]\nid = "a/b"\n[train]\nlearnig_rate = 1e-4\nmax_examples = 1\n'
     doc = Document.from_text(text)
-    diags = check_document(doc)
+    diags = check_document(doc, DIALECT)
     at_typo = text.index("learnig")
     from flash_schema.document import Span
 
@@ -511,7 +513,7 @@ def test_crlf_document_features():
     assert "lora_rank" in labels(doc, len(text))
     found = hover(doc, INDEX, text.index("learnig"))
     assert found is None  # unknown key: nothing to document
-    actions = code_actions(doc, check_document(doc))
+    actions = code_actions(doc, check_document(doc, DIALECT))
     new = apply_edits(text, next(a for a in actions if a.title.startswith("Rename")).edits)
     assert "\r\nlearning_rate = 1e-4\r\n" in new
 
@@ -521,3 +523,35 @@ def test_encoding_names():
     assert positions.encoding_of("utf-32") == positions.UTF32
     assert positions.encoding_of("utf-16") == positions.UTF16
     assert positions.encoding_of(None) == positions.UTF16
+
+
+# -- the release decides what is offered ------------------------------------------------------------
+
+INDEX_13 = get_index("1.3")
+
+
+def test_completion_offers_only_the_release_s_keys(at):
+    doc, offset = at('model = "Qwen/Qwen3.5-9B"\nproject = "3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c"\n\n[train]\nma█\n')
+    got = [i.label for i in complete(doc, INDEX_13, offset)]
+    assert "max_context_tokens" in got
+    assert "max_length" not in got  # renamed in 0.2.49
+    old = [i.label for i in complete(doc, INDEX, offset)]
+    assert "max_length" in old
+    assert "max_context_tokens" not in old
+
+
+def test_value_completion_offers_the_release_s_models_and_algorithms(at):
+    doc, offset = at('model = "█"\n')
+    models = [i.label for i in complete(doc, INDEX_13, offset)]
+    assert '"Qwen/Qwen3.8-27B"' in models or "Qwen/Qwen3.8-27B" in models
+    assert not any("MiniCPM" in m for m in models)
+    doc, offset = at("algorithm = █\n")
+    assert '"opd"' in [i.label for i in complete(doc, INDEX_13, offset)]
+    assert '"opd"' not in [i.label for i in complete(doc, INDEX, offset)]
+
+
+def test_hover_says_which_releases_have_the_key(at):
+    doc, offset = at('model = "Qwen/Qwen3.5-9B"\n\n[train]\nmax_context█_tokens = 4096\n')
+    found = hover(doc, INDEX_13, offset)
+    assert found is not None
+    assert "Flash 0.2.49 and later" in found.markdown

@@ -86,7 +86,13 @@ def test_directive_naming_another_schema_opts_out():
 
 
 def test_schema_id_matches_the_schema():
-    assert get_index().uri == SCHEMA_ID
+    """`#:schema` with our URL: the newest release's schema, published as flash.schema.json."""
+    import json
+    from importlib import resources
+
+    latest = json.loads(resources.files("flash_schema").joinpath("data", "flash.schema.json").read_text("utf-8"))
+    assert latest["$id"] == SCHEMA_ID
+    assert latest["x-flash-dialect"] == get_index().dialect
 
 
 def test_content_detection():

@@ -75,10 +75,13 @@ def test_completion_documentation_comes_with_resolve():
     from lsprotocol import types as lsp
 
     ls = srv.FlashLanguageServer()
-    item = lsp.CompletionItem(label="steps", data=Documentation(("train", "steps"), "grpo").to_json())
-    resolved = srv.completion_resolve(ls, item)
+    # The item names the release it was completed for (`steps` is a Flash 0.2.43 key).
+    data = {**Documentation(("train", "steps"), "grpo").to_json(), "dialect": "0.2.43"}
+    resolved = srv.completion_resolve(ls, lsp.CompletionItem(label="steps", data=data))
     assert isinstance(resolved.documentation, lsp.MarkupContent)
     assert "**`train.steps`**" in resolved.documentation.value
+    newest = lsp.CompletionItem(label="steps", data=Documentation(("train", "steps"), "grpo").to_json())
+    assert srv.completion_resolve(ls, newest).documentation is None  # today's Flash has no `steps`
     junk = lsp.CompletionItem(label="x", data={"path": 3})
     assert srv.completion_resolve(ls, junk).documentation is None
 

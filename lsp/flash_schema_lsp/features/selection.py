@@ -67,6 +67,9 @@ class Settings:
 
     globs: tuple[str, ...] = DEFAULT_GLOBS
     detect_by_content: bool = True
+    #: The Flash release to check for (a release, a series or ``latest``); ``None``: detect it per
+    #: file (the project's pin, the installed Flash, else the newest known release).
+    flash_version: str | None = None
 
 
 def parse_settings(raw: object, base: Settings | None = None) -> Settings:
@@ -88,7 +91,29 @@ def parse_settings(raw: object, base: Settings | None = None) -> Settings:
     elif isinstance(value, str) and value.strip():
         globs = (value,)
     detect = raw.get("detectByContent", raw.get("detect_by_content"))
-    return Settings(globs=globs, detect_by_content=detect if isinstance(detect, bool) else base.detect_by_content)
+    flash_version = base.flash_version
+    if "flashVersion" in raw:
+        flash_version = _flash_version(raw["flashVersion"], base.flash_version)
+    return Settings(
+        globs=globs,
+        detect_by_content=detect if isinstance(detect, bool) else base.detect_by_content,
+        flash_version=flash_version,
+    )
+
+
+def _flash_version(value: object, fallback: str | None) -> str | None:
+    """A `flashVersion` setting: a release Flash knows the shape of, or empty/null for "detect"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        return fallback
+    from flash_schema.releases import VersionError, resolve
+
+    try:
+        resolve(value)
+    except VersionError:
+        return fallback
+    return value.strip()
 
 
 def has_settings(raw: object) -> bool:
@@ -97,7 +122,7 @@ def has_settings(raw: object) -> bool:
         return False
     if isinstance(raw.get(SETTINGS_SECTION), Mapping):
         return True
-    return "globs" in raw or "detectByContent" in raw
+    return "globs" in raw or "detectByContent" in raw or "flashVersion" in raw
 
 
 # -- paths and globs --------------------------------------------------------------------------

@@ -203,8 +203,13 @@ def gpu_pairing(validator: Any, value: Any, instance: Any, schema: Mapping[str, 
     every = {p for names in value.get("providers", {}).values() for p in names}
     if provider.strip().lower() in every and provider.strip().lower() not in offered:
         yield FlashError(
-            "`{path}` = {value} cannot provision `exact_type` {canonical}; it is offered by {offered}",
+            "`{path}` = {provider} cannot provision `exact_type` {canonical}; it is offered by {offered}",
             path=("provider",),
             rule="conflicting-keys",
-            args={"canonical": canonical, "offered": ", ".join(offered)},
+            args={
+                "provider": f'"{provider.strip().lower()}"',
+                "canonical": canonical,
+                "offered": ", ".join(offered),
+                "hint": f"use `provider = \"{offered[0]}\"`, or leave `provider` out",
+            },
         )

@@ -19,7 +19,10 @@ $(STAMP): pyproject.toml
 
 ## make run: check the bundled examples, then show what a broken config looks like.
 run: setup
-	$(BIN)/flash-schema check examples/sft.toml examples/grpo.toml
+	$(BIN)/flash-schema check examples/sft.toml examples/grpo.toml examples/opd.toml
+	@echo
+	@echo "--- a config written for Flash 1.0.1: its pyproject.toml pins the release ---"
+	$(BIN)/flash-schema check examples/flash-1.0/grpo.toml
 	@echo
 	@echo "--- a broken config (exit 1 is expected here) ---"
 	@$(BIN)/flash-schema check examples/broken/grpo-mistakes.toml; test $$? -eq 1

@@ -70,8 +70,8 @@ def test_oracle_runs_its_release_on_its_cli_path(release: str) -> None:
     assert Path(info["executable"]).is_relative_to(VENVS / release)
     expected = {
         "0.2.43": "spec_from_file + dry-run json.dumps",
-        "1.0.1": "spec_and_train_keys_from_file(run_id=None) + spec_payload + json.dumps",
-        "1.3.28": "spec_and_train_keys_from_file(run_id=None, project_required=True) + spec_payload + json.dumps",
+        "1.0.1": "spec_and_train_keys_from_file(run_id=None) + spec_payload",
+        "1.3.28": "spec_and_train_keys_from_file(run_id=None, project_required=True) + spec_payload",
     }
     assert info["path"] == expected[release]
 
@@ -284,10 +284,10 @@ class TestFlash1328:
         )
         assert rejected(oracle(V3).verdict(SFT[V3] + "temperature = 1.0\n"), message)
 
-    def test_a_date_in_params_crashes_the_submission(self) -> None:
+    def test_a_date_in_params_passes_the_parse(self) -> None:
+        """The parser accepts it (the submission's json.dumps crashes later: a warning for us)."""
         text = SFT[V3].replace("[train]", "params = { since = 2024-01-01 }\n\n[train]")
-        message = "TypeError: Object of type date is not JSON serializable"
-        assert oracle(V3).verdict(text) == FlashVerdict(ok=False, message=message, gpu_sizing=False)
+        assert oracle(V3).verdict(text).ok
 
     def test_set_lists_are_toml_arrays_first(self) -> None:
         verdict = oracle(V3).verdict(GRPO[V3], sets=['train.stop_sequences=["a,b", "c"]'])

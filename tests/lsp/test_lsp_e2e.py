@@ -66,6 +66,8 @@ def position_of(text: str, needle: str, delta: int = 0) -> lsp.Position:
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest) -> AsyncIterator[None]:
     params = lsp.InitializeParams(
         capabilities=client_capabilities(request.param),
+        # These documents are written for Flash 0.2.43 (test_flash_version_setting switches it).
+        initialization_options={"flashVersion": "0.2.43"},
         root_uri=WORKSPACE.as_uri(),
         workspace_folders=[lsp.WorkspaceFolder(uri=WORKSPACE.as_uri(), name="workspace")],
     )
@@ -209,6 +211,27 @@ async def test_content_detection_and_settings(client: LanguageClient):
     )
     await waiting
     assert list(client.diagnostics[loose]) == []
+
+
+async def test_flash_version_setting_rechecks_open_documents(client: LanguageClient):
+    doc_uri = uri("configs", "release.toml")
+    old = await open_and_wait(client, doc_uri, FIXED)
+    assert old == []  # a clean Flash 0.2.43 config
+    waiting = client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    client.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings={"flashSchema": {"flashVersion": "1.3.28"}})
+    )
+    await waiting
+    codes = {d.code for d in client.diagnostics[doc_uri]}
+    assert "missing-key" in codes  # Flash 1.3 requires `project`
+    assert "invalid-environment-id" in codes  # and three-part environment ids
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(doc_uri), position=position_of(FIXED, "learning_rate", 2)
+        )
+    )
+    assert hover is not None
+    assert "Flash 0.2.42 and later" in str(hover.contents)
 
 
 async def test_pull_diagnostics(client: LanguageClient):

@@ -2,10 +2,13 @@
 the newest release we know; and the dialect that checks it.
 
 Detection runs for every checked file, so it stays cheap (the budget is 5 ms, no subprocess and
-no network): `importlib.metadata` alone costs ~11 ms to import and `packaging.requirements`
-~12 ms, so the installed version is found by scanning `sys.path` for the dist-info folder, and a
-requirement is split by a small PEP 508 regex; only a version *range* loads
-`packaging.specifiers` (~5 ms) to pick the newest known release inside it.
+no network). That rules out the obvious libraries: `importlib.metadata` costs ~11 ms to import,
+`packaging.requirements` ~12 ms and `packaging.specifiers` ~5 ms, and `tomllib` takes ~8 ms on a
+300-package lock file. So the installed version is found by scanning `sys.path` for the dist-info
+folder; a requirement is split by a small PEP 508 regex; a lock file's `freesolo-flash` entry is
+found by a regex; and a version range is matched by `_satisfies`, PEP 440's operators over the
+closed set of known Flash versions (plain releases, one `.postN`): all they ever need to compare.
+Anything outside that (a pre-release or local version in a specifier) falls back to `packaging`.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ _REQUIREMENT = re.compile(
     r"^\s*freesolo[-_.]+flash\s*(?:\[[^\]]*\])?\s*(?:\(\s*(?P<paren>[^)]*)\)|(?P<spec>[^;@#]*))", re.IGNORECASE
 )
 _MENTION = re.compile(r"freesolo[-_.]+flash", re.IGNORECASE)
+_LOCK_ENTRY = re.compile(
+    r'^\[\[package\]\][ \t]*\r?\nname[ \t]*=[ \t]*"freesolo[-_.]+flash"[ \t]*\r?\nversion[ \t]*=[ \t]*"([^"]+)"',
+    re.IGNORECASE | re.MULTILINE,
+)
 _DIST_INFO = re.compile(r"^freesolo[-_.]+flash-([^-]+?)\.(?:dist|egg)-info$", re.IGNORECASE)
 
 
@@ -205,16 +212,10 @@ def _pins(name: str, text: str) -> _Pin | None:
 
 
 def _lock_pin(text: str) -> _Pin | None:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    for package in data.get("package", []):
-        if isinstance(package, Mapping) and _MENTION.fullmatch(str(package.get("name", ""))):
-            version = package.get("version")
-            if isinstance(version, str):
-                return _Pin(version, exact=True)
-    return None
+    """uv.lock / poetry.lock: the `[[package]]` entry named freesolo-flash (both tools write
+    `name`, then `version`, on the lines after the header)."""
+    match = _LOCK_ENTRY.search(text)
+    return _Pin(match.group(1), exact=True) if match else None
 
 
 def _pyproject_pin(text: str) -> _Pin | None:
@@ -291,18 +292,63 @@ def _from_pin(pin: _Pin, path: str) -> Release:
         return _release(pin.spec, path)
     if not pin.spec:
         return _release(newest(), path)
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    try:
-        allowed = SpecifierSet(pin.spec)
-    except InvalidSpecifier:
+    inside = _inside(pin.spec)
+    if inside is None:
         return _release(newest(), path)
-    inside = [v for v in known_versions() if allowed.contains(v, prereleases=True)]
     if inside:
         return _release(inside[-1], path)
     return _release(newest(), path)._replace(
         note=f"no Flash release flash-schema knows satisfies `{PACKAGE}{pin.spec}`; checking as Flash {newest()}"
     )
+
+
+_CLAUSE = re.compile(r"^\s*(===|==|!=|~=|<=|>=|<|>)\s*([0-9][0-9A-Za-z.*+!_-]*)\s*$")
+
+
+def _inside(spec: str) -> list[str] | None:
+    """The known releases a PEP 440 specifier set admits (``None``: not a specifier)."""
+    clauses = [c for c in spec.split(",") if c.strip()]
+    parsed = [_CLAUSE.match(c) for c in clauses]
+    if not all(parsed) or any(not _VERSION.match(m.group(2).removesuffix(".*")) for m in parsed if m):
+        return _inside_with_packaging(spec)
+    return [v for v in known_versions() if all(_satisfies(v, m.group(1), m.group(2)) for m in parsed if m)]
+
+
+def _satisfies(version: str, op: str, target: str) -> bool:
+    """PEP 440's comparison for plain release versions (with an optional ``.postN``)."""
+    if op == "===":
+        return version == target
+    if target.endswith(".*"):
+        prefix = tuple(int(p) for p in target[:-2].split("."))
+        head = version_key(version)[: len(prefix)]
+        matched = head == prefix + (0,) * (len(prefix) - len(head))
+        return matched if op == "==" else not matched if op == "!=" else False
+    key, want = version_key(version), version_key(target)
+    if op == "==":
+        return key == want
+    if op == "!=":
+        return key != want
+    if op == "<=":
+        return key <= want
+    if op == ">=":
+        return key >= want
+    if op == "<":
+        return key < want
+    if op == ">":  # `>1.2.111` admits no post-release of 1.2.111 itself (PEP 440)
+        return key > want and key[:-1] != want[:-1]
+    # `~=1.0.1` is `>=1.0.1, ==1.0.*`
+    release = target.split(".post", maxsplit=1)[0].split(".")
+    return key >= want and _satisfies(version, "==", ".".join(release[:-1]) + ".*")
+
+
+def _inside_with_packaging(spec: str) -> list[str] | None:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        allowed = SpecifierSet(spec)
+    except InvalidSpecifier:
+        return None
+    return [v for v in known_versions() if allowed.contains(v, prereleases=True)]
 
 
 @functools.cache

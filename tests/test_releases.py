@@ -96,6 +96,33 @@ def test_cli_bad_version_is_a_usage_error() -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ">=1.0,<1.1",
+        "~=1.0.1",
+        "==1.0.*",
+        "!=1.0.*",
+        ">1.2.111",
+        "<=0.2.58",
+        ">=0.2.43,!=0.2.45",
+        "~=1.2",
+        "==1.0",
+        "===1.0.1",
+        "<1.3,>=1.2.89",
+        ">=1.2.111.post1",
+        "!=1.2.111.post1, >1.2",
+        ">=1.0.0rc1",  # a pre-release in a specifier: handed to `packaging`
+    ],
+)
+def test_ranges_select_what_packaging_selects(spec: str) -> None:
+    """The fast specifier matcher agrees with `packaging` on every known release."""
+    from packaging.specifiers import SpecifierSet
+
+    expected = [v for v in releases.known_versions() if SpecifierSet(spec).contains(v, prereleases=True)]
+    assert releases._inside(spec) == expected
+
+
 # -- pin files ---------------------------------------------------------------------------------------
 
 

@@ -1,80 +1,129 @@
-"""Proof that other tools can use our schema: check-jsonschema, taplo and tombi, run for real, offline.
+"""Proof that other tools can use our schemas: check-jsonschema, taplo and tombi, run for real, offline.
 
-Every data-driven case goes through each tool with the exported schema. Each tool's pass/fail must
-match ours unless a known category explains the difference, and that category is derived from
-*our* diagnostics of the case (never from what the tool did):
+For each Flash dialect, every config of its test corpora (the hand cases of `tests/cases/<dialect>/`
+and the generated corpus of `tests/corpus`) goes through each tool with that dialect's exported
+schema. A tool sees a file on its own, so the verdict it is compared with is ours on the file alone
+(without the case's `--config`/`--set`). Issue 10's bar, asserted here:
 
-- ``warning``: we accept the config but warn; our warning rules are plain JSON Schema constraints,
-  which other tools treat as errors (so they may fail);
-- ``custom-keyword``: our only errors come from ``x-flash-*`` keywords, which other tools ignore
-  (so they may pass). Decided by checking the file again with those keywords stripped from the
-  schema: no error left means the custom keywords were the only reason (a code alone cannot tell,
-  since a rule may share its code with the portable constraint it refines);
-- ``toml-syntax``: we (like Flash's ``tomllib``) reject the TOML itself; a tool's parser may be more
-  lenient (TOML 1.1) or stricter;
-- ``overlay-set``: the case uses ``--config``/``--set``, which only we model: tools see the base file,
-  and must agree with our verdict on that file alone (or differ from it for one of the reasons above).
+- **no false rejects**: a config flash-schema says Flash accepts (warnings at most) passes every
+  tool; warnings live in `x-flash-lint`, which other tools ignore;
+- **check-jsonschema catches at least 95%** of the configs Flash rejects.
 
-A same verdict reached for another reason (we fail only on custom keywords, the tool fails anyway) is
-marked too, so the table never overstates what a tool checks.
+Every difference must be explained by a category derived from *our* side of the case (never from
+what the tool did):
 
-The resulting table is `docs/peer-verdicts.md`; the test fails when it drifts. Regenerate it with
-``FLASH_SCHEMA_UPDATE_GOLDEN=1 pytest tests/test_peers.py``.
+- ``custom-keyword``: we reject, the tool accepts, and plain draft-07 validation of the parsed file
+  against the exported schema passes too: only our custom `x-flash-*` keywords (which plain JSON
+  Schema cannot express, and other tools ignore) reject it;
+- ``toml-syntax``: Python's `tomllib` (Flash's parser) rejects the TOML itself; a tool's parser may
+  be more lenient (TOML 1.1);
+- ``integer-range``: the file holds an integer beyond 64 bits, which Python reads exactly and TOML
+  1.0 lets a parser refuse or approximate;
+- ``dates``: the file holds a TOML date/time, which the tool hands to the schema as a string.
+
+The figures and the table are `docs/peer-verdicts.md`; the test fails when it drifts. Regenerate it
+with ``FLASH_SCHEMA_UPDATE_GOLDEN=1 pytest -m e2e tests/test_peers.py``.
 """
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from casekit import CASES, UPDATE, Case, load_cases, run_core
+from casekit import UPDATE, load_cases
+from corpus import generate
+from jsonschema import Draft7Validator
 
-from flash_schema.check import SYNTAX_CODE, CheckResult, check_config, check_text
+from flash_schema.check import CheckResult, check_config, check_text
 from flash_schema.diagnostics import Severity
+from flash_schema.dialects import DIALECTS
 from flash_schema.document import Document
 from flash_schema.export import export_schema
-from flash_schema.schema_index import SchemaIndex, load_schema
-from flash_schema.validate import CUSTOM_CODES, DocumentLocator, validate_data
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "docs" / "peer-verdicts.md"
-REGENERATE = "FLASH_SCHEMA_UPDATE_GOLDEN=1 pytest tests/test_peers.py"
+REGENERATE = "FLASH_SCHEMA_UPDATE_GOLDEN=1 pytest -m e2e tests/test_peers.py"
 TOOLS = ("check-jsonschema", "taplo", "tombi")
 TIMEOUT = 120
+#: Issue 10: check-jsonschema catches at least this share of the configs Flash rejects.
+CATCH_BAR = 0.95
+INT64 = range(-(2**63), 2**63)
 
 CATEGORIES = {
-    "warning": (
-        "flash-schema accepts the config with warnings. Our lint rules are ordinary JSON Schema constraints "
-        "marked `x-flash-severity: warning`; other tools cannot see that marker, so to them a warning is an error."
-    ),
     "custom-keyword": (
         "Every error flash-schema reports comes from a custom `x-flash-*` keyword that plain JSON Schema cannot "
-        "express (finite numbers, float-exact integers, Flash's exact environment-id parser, the secret scan, "
-        "dates in `[environment.params]`, GRPO's length room). Other tools ignore unknown keywords, so they may "
-        "accept the config."
+        "express (finite numbers, float-exact integers, Flash's exact id and grammar parsers, checks across keys, "
+        "the secret scan, dates in tables); plain draft-07 validation of the file passes. Other tools ignore "
+        "unknown keywords, so they accept the config."
     ),
     "toml-syntax": (
         "The file is not TOML 1.0 as Flash's parser (Python's `tomllib`) reads it. Another tool's TOML parser may "
-        "accept it (TOML 1.1 syntax) or reject it for its own reasons."
+        "accept it (TOML 1.1 syntax)."
     ),
-    "overlay-set": (
-        "The case applies `--config` overlays or `--set` overrides, as `flash train` does. Only flash-schema "
-        "models them; other tools check the base file alone, and agree with flash-schema's verdict on it."
+    "integer-range": (
+        "The file holds an integer beyond 64 bits. Python reads it exactly (and Flash checks it as a number); "
+        "TOML 1.0 lets a parser refuse such an integer, and tombi does (taplo beyond 2⁶⁴); a tool may also read "
+        "it as another number."
+    ),
+    "dates": (
+        "The file holds a TOML date or time where the schema wants another type. The tool hands it to the schema "
+        "as a string, so a string-typed key accepts it."
     ),
 }
+
+
+# -- the corpora -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One file a tool checks: a name to report it by and its bytes."""
+
+    name: str
+    raw: bytes
+
+
+def _hand(dialect: str) -> Iterator[Sample]:
+    """`tests/cases/<dialect>/*.toml`, byte for byte (overlays and `--set`s are not the file's)."""
+    for case in load_cases():
+        if case.dialect == dialect:
+            yield Sample(f"hand/{case.name}", case.path.read_bytes())
+
+
+def _generated(dialect: str) -> Iterator[Sample]:
+    """The dialect's generated corpus (`tests/corpus`); a case's base text is the file a tool sees."""
+    for case in generate(dialect):
+        yield Sample(f"gen/{case.id}", case.text.encode("utf-8", "surrogateescape"))
+
+
+#: Where the samples of a dialect come from: add a source here and every test below reads it.
+SOURCES: tuple[Callable[[str], Iterator[Sample]], ...] = (_hand, _generated)
+
+
+def samples(dialect: str) -> list[Sample]:
+    """Every distinct file of the dialect's corpora (the first name of identical texts is kept)."""
+    seen: dict[bytes, Sample] = {}
+    for source in SOURCES:
+        for sample in source(dialect):
+            seen.setdefault(sample.raw, sample)
+    return list(seen.values())
 
 
 # -- running the tools ---------------------------------------------------------------------------------
@@ -94,7 +143,7 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
 
 @dataclass(frozen=True)
 class Workspace:
-    """A temp dir holding the exported schemas, a copy of every case and the tools' configs."""
+    """A temp dir holding one Flash dialect's exported schemas, the files to check and the tools' configs."""
 
     root: Path
     env: dict[str, str]
@@ -107,17 +156,12 @@ class Workspace:
     def schema_2020(self) -> Path:
         return self.root / "schema" / "flash.2020-12.schema.json"
 
-    def case_file(self, case: Case) -> Path:
-        return self.root / "cases" / case.path.name
 
-
-def _workspace(root: Path) -> Workspace:
+def _workspace(root: Path, dialect: str) -> Workspace:
     (root / "cases").mkdir(parents=True)
     (root / "schema").mkdir()
-    (root / "schema" / "flash.schema.json").write_text(export_schema("draft-07"), "utf-8")
-    (root / "schema" / "flash.2020-12.schema.json").write_text(export_schema("2020-12"), "utf-8")
-    for case in load_cases():
-        shutil.copyfile(case.path, root / "cases" / case.path.name)
+    (root / "schema" / "flash.schema.json").write_text(export_schema("draft-07", dialect), "utf-8")
+    (root / "schema" / "flash.2020-12.schema.json").write_text(export_schema("2020-12", dialect), "utf-8")
     # tombi reads the association from tombi.toml: `[[schemas]]` with `path` and `include`
     (root / "tombi.toml").write_text(
         '[[schemas]]\npath = "schema/flash.schema.json"\ninclude = ["cases/*.toml"]\n', "utf-8"
@@ -167,80 +211,160 @@ def tombi_verdict(ws: Workspace, file: Path) -> bool:
     return proc.returncode == 0
 
 
-def _strip_custom_keywords(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _strip_custom_keywords(v) for k, v in node.items() if k not in CUSTOM_CODES}
-    if isinstance(node, list):
-        return [_strip_custom_keywords(v) for v in node]
-    return node
+# -- our side of each file -----------------------------------------------------------------------------
 
 
-#: The schema as plain JSON Schema tools see it: the same rules, minus our custom keywords.
-PORTABLE = SchemaIndex(_strip_custom_keywords(load_schema()))
+def _values(node: Any) -> Iterator[Any]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            yield item
 
 
-def portable_errors(doc: Document) -> int:
-    """How many errors we would report on ``doc`` alone if our custom keywords did not exist."""
-    return sum(d.is_error for d in validate_data(doc.data, DocumentLocator(doc), PORTABLE))
+@dataclass(frozen=True)
+class Facts:
+    """What we know of a file without asking any tool: our result, and what its parsed data holds."""
+
+    result: CheckResult
+    parsed: bool  # tomllib reads it
+    plain_valid: bool  # plain draft-07 validation of the parsed data against the exported schema passes
+    big_integer: bool  # an integer beyond 64 bits
+    dates: bool  # a TOML date, time or date-time
+
+    @property
+    def valid(self) -> bool:
+        return self.result.valid
+
+
+def facts(dialect: str, name: str, raw: bytes) -> Facts:
+    result = check_config(name, Document.from_bytes(raw), flash_version=dialect)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return Facts(result, parsed=False, plain_valid=False, big_integer=False, dates=False)
+    values = list(_values(data))
+    return Facts(
+        result,
+        parsed=True,
+        plain_valid=_plain(dialect).is_valid(data),
+        big_integer=any(type(v) is int and v not in INT64 for v in values),
+        dates=any(isinstance(v, datetime.date | datetime.time) for v in values),
+    )
+
+
+_PLAIN: dict[str, Draft7Validator] = {}
+
+
+def _plain(dialect: str) -> Draft7Validator:
+    if dialect not in _PLAIN:
+        _PLAIN[dialect] = Draft7Validator(json.loads(export_schema("draft-07", dialect)))
+    return _PLAIN[dialect]
+
+
+def reason(ours: Facts, theirs: bool) -> str | None:
+    """The category explaining a tool's verdict ``theirs`` where ours differs; '' when nothing does,
+    None when the verdicts agree."""
+    if theirs == ours.valid:
+        return None
+    if not ours.parsed:
+        return "toml-syntax"
+    if theirs and ours.plain_valid:
+        return "custom-keyword"
+    if ours.big_integer:
+        return "integer-range"
+    if theirs and ours.dates:
+        return "dates"
+    return ""
 
 
 @dataclass(frozen=True)
 class Row:
-    case: Case
-    ours: CheckResult
-    base: CheckResult  # our verdict on the file alone, without the case's `--config`/`--set`
-    portable: int  # errors on the file alone without custom keywords (see portable_errors)
+    dialect: str
+    sample: Sample
+    ours: Facts
     peers: dict[str, bool]
 
-    @property
-    def valid(self) -> bool:
-        return self.ours.valid
-
     def reason(self, tool: str) -> str | None:
-        """The category explaining ``tool``'s differing verdict; '' when unexplained, None when equal."""
-        theirs = self.peers[tool]
-        if theirs == self.valid:
-            return None
-        if (self.case.overlays or self.case.sets) and theirs == self.base.valid:
-            return "overlay-set"
-        return self._category(self.base, theirs)
+        return reason(self.ours, self.peers[tool])
 
-    def _category(self, result: CheckResult, theirs: bool) -> str:
-        """Why a tool may say ``theirs`` where we said ``result.valid`` ('' if nothing explains it)."""
-        if any(d.code == SYNTAX_CODE for d in result.diagnostics):
-            return "toml-syntax"
-        if theirs and not result.valid and self.portable == 0:
-            return "custom-keyword"  # they accept what we reject only through custom keywords
-        if not theirs and result.valid and any(d.severity is Severity.WARNING for d in result.diagnostics):
-            return "warning"  # they reject what we accept with warnings
-        return ""
+    def codes(self, severity: Severity = Severity.ERROR) -> list[str]:
+        return sorted({d.code for d in self.ours.result.diagnostics if d.severity is severity})
 
-    def coincides(self, tool: str) -> bool:
-        """Same verdict (fail), though every error we report comes from a custom keyword the tool ignores."""
-        if self.peers[tool] != self.valid or self.valid or self.case.overlays or self.case.sets:
-            return False
-        return self.portable == 0 and not any(d.code == SYNTAX_CODE for d in self.ours.diagnostics)
+
+def measure(root: Path, dialect: str) -> tuple[list[Row], bool]:
+    """Every sample of ``dialect`` through the three tools; and whether check-jsonschema gave the same
+    verdicts with the 2020-12 export as with the draft-07 one."""
+    ws = _workspace(root, dialect)
+    files = {}
+    for sample in samples(dialect):
+        file = ws.root / "cases" / f"{hashlib.sha256(sample.raw).hexdigest()[:16]}.toml"
+        file.write_bytes(sample.raw)
+        files[file] = sample
+    paths = list(files)
+    cj = check_jsonschema_verdicts(ws, ws.schema, paths)
+    same_in_2020 = check_jsonschema_verdicts(ws, ws.schema_2020, paths) == cj
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        taplo = dict(zip(paths, pool.map(lambda f: taplo_verdict(ws, f), paths), strict=True))
+        tombi = dict(zip(paths, pool.map(lambda f: tombi_verdict(ws, f), paths), strict=True))
+    rows = [
+        Row(
+            dialect, s, facts(dialect, f.name, s.raw), {"check-jsonschema": cj[f], "taplo": taplo[f], "tombi": tombi[f]}
+        )
+        for f, s in files.items()
+    ]
+    return rows, same_in_2020
 
 
 @pytest.fixture(scope="module")
-def rows(tmp_path_factory: pytest.TempPathFactory) -> list[Row]:
-    ws = _workspace(tmp_path_factory.mktemp("peers"))
-    cases = load_cases()
-    files = [ws.case_file(c) for c in cases]
-    cj = check_jsonschema_verdicts(ws, ws.schema, files)
-    cj_2020 = check_jsonschema_verdicts(ws, ws.schema_2020, files)
-    assert cj_2020 == cj, "check-jsonschema's verdicts differ between the draft-07 and 2020-12 exports"
-    out = []
-    for case, file in zip(cases, files, strict=True):
-        peers = {"check-jsonschema": cj[file], "taplo": taplo_verdict(ws, file), "tombi": tombi_verdict(ws, file)}
-        doc = Document.from_bytes(case.path.read_bytes())
-        ours = run_core(case)
-        base = check_config(str(case.path), doc) if case.cli_args else ours
-        out.append(Row(case, ours, base, portable_errors(doc), peers))
-    return out
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[list[Row], bool]]:
+    return {d: measure(tmp_path_factory.mktemp(f"peers-{d}"), d) for d in DIALECTS}
 
 
-# -- the table -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rows(measured: dict[str, tuple[list[Row], bool]]) -> dict[str, list[Row]]:
+    return {d: r for d, (r, _) in measured.items()}
+
+
+# -- the figures -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One tool on one dialect's corpora."""
+
+    accepted: int  # configs Flash accepts (our verdict on the file alone)
+    false_rejects: Counter[str]  # of those, the ones the tool fails, by category ('' = unexplained)
+    rejected: int  # configs Flash rejects
+    caught: int  # of those, the ones the tool fails too
+    missed: Counter[str]  # the others, by category
+    missed_rules: Counter[str]  # the error codes of the missed configs
+
+    @property
+    def catch_rate(self) -> float:
+        return self.caught / self.rejected if self.rejected else 1.0
+
+
+def figures(rows: list[Row], tool: str) -> Figures:
+    accepted = [r for r in rows if r.ours.valid]
+    rejected = [r for r in rows if not r.ours.valid]
+    missed = [r for r in rejected if r.peers[tool]]
+    return Figures(
+        accepted=len(accepted),
+        false_rejects=Counter(r.reason(tool) or "" for r in accepted if not r.peers[tool]),
+        rejected=len(rejected),
+        caught=len(rejected) - len(missed),
+        missed=Counter(r.reason(tool) or "" for r in missed),
+        missed_rules=Counter(code for r in missed for code in r.codes()),
+    )
+
+
+def _list(counts: Counter[str]) -> str:
+    return ", ".join(f"`{k or 'UNEXPLAINED'}` {v}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _verdict(ok: bool) -> str:
@@ -256,124 +380,159 @@ def _codes(result: CheckResult) -> str:
     return "; ".join(parts) or "—"
 
 
-def render_table(rows: list[Row]) -> str:
+def render(measured: dict[str, tuple[list[Row], bool]]) -> str:
     lines = [
         "<!-- Generated by tests/test_peers.py from what the tools actually did; do not edit by hand. -->",
         f"<!-- Regenerate: {REGENERATE} -->",
         "",
-        "# Peer verdicts: other tools on our test cases",
+        "# Peer verdicts: other tools on our test corpora",
         "",
-        "Each data-driven case (`tests/cases/*.toml`) is checked by flash-schema and by three tools that read "
-        "the exported schema: `check-jsonschema --schemafile`, `taplo check --schema file://…` and `tombi lint` "
-        "with the schema associated in `tombi.toml` (all offline). A verdict is the tool's exit status: "
-        "**pass** (0) or **fail** (1). flash-schema passes a config that has only warnings, as Flash does.",
+        "For each Flash dialect, every config of its test corpora (the hand cases in `tests/cases/<dialect>/` and "
+        "the generated corpus of `tests/corpus`, identical files counted once) is checked by flash-schema and by "
+        "three tools that read the dialect's exported schema (`flash-schema export --flash-version X`): "
+        "`check-jsonschema --schemafile`, `taplo check --schema file://…` and `tombi lint` with the schema "
+        "associated in `tombi.toml`, all offline. A tool sees a file on its own, so it is compared with "
+        "flash-schema's verdict on the file alone (without a case's `--config` or `--set`). A verdict is the exit "
+        "status: **pass** (0) or **fail** (1); flash-schema passes a config that has only warnings, as Flash does.",
         "",
-        "A cell marked ≠ differs from flash-schema; its category says why, and the test fails on a difference "
-        "no category explains. Categories come from flash-schema's own diagnostics of the case (for "
-        "`overlay-set`: the tool agrees with flash-schema on the base file alone). A cell marked ≈ has "
-        "flash-schema's verdict but not its reason: every error flash-schema reports there comes from a custom "
-        "keyword the tool cannot see, so the tool failed on something else (a warning rule, or its own TOML "
-        "parser).",
+        "Warnings are not constraints in the exported schema (they sit in the `x-flash-lint` keyword, which other "
+        "tools ignore), so a config Flash accepts passes every tool. What other tools cannot see are the rules "
+        "only our custom `x-flash-*` keywords state. The bar (issue 10): no false rejects, and check-jsonschema "
+        f"catches at least {CATCH_BAR:.0%} of what Flash rejects.",
         "",
-        "| Category | Why other tools may differ |",
+        "## Figures",
+        "",
+        "| Dialect | Tool | Flash accepts | Tool rejects of those | Flash rejects | Tool catches | Catch rate |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for dialect, (rows, _) in measured.items():
+        for tool in TOOLS:
+            f = figures(rows, tool)
+            false_rejects = sum(f.false_rejects.values())
+            detail = f" ({_list(f.false_rejects)})" if false_rejects else ""
+            lines.append(
+                f"| {dialect} | {tool} | {f.accepted} | {false_rejects}{detail} | {f.rejected} | {f.caught} | "
+                f"{f.catch_rate:.1%} |"
+            )
+    lines += [
+        "",
+        "## What the tools miss",
+        "",
+        "The configs Flash rejects that a tool passes, by category, and the flash-schema error codes of those "
+        "configs (a config may have several).",
+        "",
+        "| Dialect | Tool | Missed, by category | Their error codes |",
+        "|---|---|---|---|",
+    ]
+    for dialect, (rows, _) in measured.items():
+        for tool in TOOLS:
+            f = figures(rows, tool)
+            lines.append(f"| {dialect} | {tool} | {_list(f.missed) or '—'} | {_list(f.missed_rules) or '—'} |")
+    lines += [
+        "",
+        "| Category | Why a tool may differ |",
         "|---|---|",
         *(f"| `{name}` | {text} |" for name, text in CATEGORIES.items()),
         "",
-        "| Case | flash-schema | " + " | ".join(TOOLS) + " | flash-schema diagnostics |",
-        "|---|---|" + "---|" * len(TOOLS) + "---|",
     ]
-    for row in rows:
-        cells = [f"`{row.case.name}`", _verdict(row.valid)]
-        for tool in TOOLS:
-            reason = row.reason(tool)
-            text = _verdict(row.peers[tool])
-            if reason is not None:
-                text += f" ≠ `{reason or 'UNEXPLAINED'}`"
-            elif row.coincides(tool):
-                text += " ≈"
-            cells.append(text)
-        cells.append(_codes(row.ours))
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "## Differences per tool",
-        "",
-        "| Tool | Same verdict | of which ≈ | Differs | By category |",
-        "|---|---|---|---|---|",
-    ]
-    for tool in TOOLS:
-        reasons = Counter(row.reason(tool) for row in rows)
-        same = reasons.pop(None, 0)
-        coincidences = sum(row.coincides(tool) for row in rows)
-        detail = ", ".join(
-            f"`{k or 'UNEXPLAINED'}` {v}" for k, v in sorted(reasons.items(), key=lambda kv: kv[0] or "")
-        )
-        lines.append(f"| {tool} | {same} | {coincidences} | {sum(reasons.values())} | {detail or '—'} |")
-    lines += [
-        "",
-        "check-jsonschema gives the same verdict on every case with the derived 2020-12 export "
-        "(`flash-schema export --dialect 2020-12`) as with the canonical draft-07 file.",
-        "",
-    ]
+    for dialect, (rows, same_in_2020) in measured.items():
+        hand = [r for r in rows if r.sample.name.startswith("hand/")]
+        lines += [f"## Flash {dialect}: the hand cases", ""]
+        if not hand:
+            lines += ["No hand cases yet.", ""]
+        else:
+            lines += [
+                "A cell marked ≠ differs from flash-schema; its category says why.",
+                "",
+                "| Case | flash-schema | " + " | ".join(TOOLS) + " | flash-schema diagnostics |",
+                "|---|---|" + "---|" * len(TOOLS) + "---|",
+            ]
+            for row in hand:
+                cells = [f"`{row.sample.name.removeprefix('hand/')}`", _verdict(row.ours.valid)]
+                for tool in TOOLS:
+                    why = row.reason(tool)
+                    cells.append(
+                        _verdict(row.peers[tool]) + (f" ≠ `{why or 'UNEXPLAINED'}`" if why is not None else "")
+                    )
+                cells.append(_codes(row.ours.result))
+                lines.append("| " + " | ".join(cells) + " |")
+            lines.append("")
+        same = "the same verdict on every file" if same_in_2020 else "DIFFERENT verdicts"
+        lines += [
+            f"check-jsonschema gives {same} with the derived 2020-12 export (`flash-schema export --dialect "
+            f"2020-12 --flash-version {dialect}`) as with the draft-07 one ({len(rows)} files).",
+            "",
+        ]
     return "\n".join(lines)
 
 
-def _unexplained(rows: list[Row]) -> Iterator[str]:
-    for row in rows:
+# -- the bar -----------------------------------------------------------------------------------------
+
+
+def test_corpora_are_big_and_mixed(rows: dict[str, list[Row]]) -> None:
+    """Each dialect is measured on hundreds of files, both verdicts in quantity, its hand cases included."""
+    assert set(rows) == set(DIALECTS)
+    for dialect, measured in rows.items():
+        assert len(measured) >= 300, dialect
+        accepted = sum(r.ours.valid for r in measured)
+        assert 0.2 < accepted / len(measured) < 0.8, dialect
+        hand = {r.sample.name for r in measured if r.sample.name.startswith("hand/")}
+        assert hand == {f"hand/{c.name}" for c in load_cases() if c.dialect == dialect}, dialect
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_no_false_rejects(rows: dict[str, list[Row]], dialect: str, tool: str) -> None:
+    """A config Flash accepts (our verdict on the file alone) passes the tool. The one exception is a file
+    with an integer beyond 64 bits, which TOML 1.0 lets a parser refuse (and Python reads exactly)."""
+    wrong = [
+        f"{r.sample.name}: {_codes(r.ours.result)}"
+        for r in rows[dialect]
+        if r.ours.valid and not r.peers[tool] and r.reason(tool) != "integer-range"
+    ]
+    assert wrong == [], f"{tool} rejects {len(wrong)} configs Flash {dialect} accepts:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_check_jsonschema_catches_what_flash_rejects(rows: dict[str, list[Row]], dialect: str) -> None:
+    """check-jsonschema fails at least 95% of the configs Flash rejects (issue 10)."""
+    f = figures(rows[dialect], "check-jsonschema")
+    assert f.catch_rate >= CATCH_BAR, (
+        f"check-jsonschema catches {f.caught} of {f.rejected} configs Flash {dialect} rejects ({f.catch_rate:.1%}); "
+        f"the misses carry: {_list(f.missed_rules)}"
+    )
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_every_difference_is_explained(rows: dict[str, list[Row]], dialect: str, tool: str) -> None:
+    """Where a tool's verdict differs from ours, a category from our side of the file explains it."""
+    unexplained = [
+        f"{r.sample.name}: {tool} says {_verdict(r.peers[tool])}, flash-schema says {_verdict(r.ours.valid)} "
+        f"({_codes(r.ours.result)})"
+        for r in rows[dialect]
+        if r.reason(tool) == ""
+    ]
+    assert unexplained == [], "\n".join(unexplained)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_2020_12_export_gives_the_same_verdicts(measured: dict[str, tuple[list[Row], bool]], dialect: str) -> None:
+    assert measured[dialect][1], (
+        f"check-jsonschema's verdicts differ between the {dialect} draft-07 and 2020-12 exports"
+    )
+
+
+def test_tools_really_validate(rows: dict[str, list[Row]]) -> None:
+    """Each tool both passes and fails some file of each dialect: none of them silently skipped the schema."""
+    for dialect, measured in rows.items():
         for tool in TOOLS:
-            if row.reason(tool) == "":
-                yield (
-                    f"{row.case.name}: {tool} says {_verdict(row.peers[tool])}, flash-schema says "
-                    f"{_verdict(row.valid)} ({_codes(row.ours)})"
-                )
+            assert {r.peers[tool] for r in measured} == {True, False}, (dialect, tool)
 
 
-def test_every_case_is_checked(rows: list[Row]) -> None:
-    assert [r.case.name for r in rows] == [c.name for c in load_cases()]
-    assert (CASES / f"{rows[0].case.name}.toml").exists()
-
-
-SFT = 'model = "Qwen/Qwen3.5-4B"\n\n[environment]\nid = "your-org/your-env"\n\n[train]\nmax_examples = 10\n'
-
-
-@pytest.mark.parametrize(
-    ("extra", "theirs", "reason"),
-    [
-        ("", True, None),
-        ("", False, ""),  # they reject a clean config: unexplained
-        ("seed = 1\n", False, "warning"),  # an unknown top-level key is a warning to us
-        ("learning_rate = nan\n", True, "custom-keyword"),  # only x-flash-finite rejects nan
-        ("learning_rate = nan\nlora_rank = 0\n", True, ""),  # lora_rank = 0 is plain JSON Schema
-        ("lora_rank = 0\n", True, ""),
-        ("lora_rank = 0\n", False, None),
-        ("x = {\n", True, "toml-syntax"),
-    ],
-)
-def test_reason(extra: str, theirs: bool, reason: str | None) -> None:
-    """Which differences are explained, from our diagnostics alone."""
-    text = SFT.replace("\n[environment]", extra + "\n[environment]") if extra.startswith("seed") else SFT + extra
-    doc = Document.from_text(text)
-    result = check_config("x.toml", doc)
-    row = Row(Case("x", Path("x.toml"), (), ()), result, result, portable_errors(doc), dict.fromkeys(TOOLS, theirs))
-    assert row.reason("taplo") == reason
-
-
-def test_peer_verdicts_match_ours_or_are_explained(rows: list[Row]) -> None:
-    """On every case whose rules they can express, the other tools agree with us."""
-    problems = list(_unexplained(rows))
-    assert problems == [], "unexplained differences:\n" + "\n".join(problems)
-
-
-def test_tools_really_validate(rows: list[Row]) -> None:
-    """Each tool both passes and fails some case: none of them silently skipped the schema."""
-    for tool in TOOLS:
-        verdicts = {row.peers[tool] for row in rows}
-        assert verdicts == {True, False}, tool
-
-
-def test_peer_verdicts_doc_is_current(rows: list[Row]) -> None:
-    """`docs/peer-verdicts.md` is the table this run produced."""
-    text = render_table(rows)
+def test_peer_verdicts_doc_is_current(measured: dict[str, tuple[list[Row], bool]]) -> None:
+    """`docs/peer-verdicts.md` holds the figures and the table this run produced."""
+    text = render(measured)
     if UPDATE:
         GOLDEN.write_text(text, "utf-8")
     current = GOLDEN.read_text("utf-8") if GOLDEN.exists() else ""
@@ -384,6 +543,33 @@ def test_peer_verdicts_doc_is_current(rows: list[Row]) -> None:
             )
         )
         pytest.fail(f"{diff}\ndocs/peer-verdicts.md is out of date: run `{REGENERATE}`", pytrace=False)
+
+
+def _sft(top: str = "", train: str = "") -> str:
+    """A Flash 0.2.43 SFT config with ``top`` lines at the top level and ``train`` lines in `[train]`."""
+    head = f'model = "Qwen/Qwen3.5-4B"\n{top}\n[environment]\nid = "your-org/your-env"\n\n'
+    return f"{head}[train]\nmax_examples = 10\n{train}"
+
+
+@pytest.mark.parametrize(
+    ("top", "train", "theirs", "expected"),
+    [
+        ("", "", True, None),
+        ("", "", False, ""),  # they reject a clean config: unexplained
+        ("seed = 1\n", "", True, None),  # a warning: other tools never see it
+        ("seed = 1\n", "", False, ""),  # ... so rejecting it is unexplained
+        ("", "learning_rate = nan\n", True, "custom-keyword"),  # only x-flash-finite rejects nan
+        ("", "learning_rate = nan\nlora_rank = 0\n", True, ""),  # lora_rank = 0 is plain JSON Schema
+        ("", "lora_rank = 0\n", True, ""),
+        ("", "lora_rank = 0\n", False, None),
+        ("", "epochs = 9223372036854775808\n", False, "integer-range"),  # 2**63: Flash accepts it
+        ('algorithm = "grpo"\n', "init_from_adapter = 1979-05-27\n", True, "dates"),
+        ("", "x = {\n", True, "toml-syntax"),
+    ],
+)
+def test_reason(top: str, train: str, theirs: bool, expected: str | None) -> None:
+    """Which differences are explained, from our side of the file alone (Flash 0.2.43)."""
+    assert reason(facts("0.2.43", "x.toml", _sft(top, train).encode()), theirs) == expected
 
 
 # -- the associations docs/editors.md describes ---------------------------------------------------------
@@ -401,7 +587,7 @@ lora_rank = "big"
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    return _workspace(tmp_path / "ws")
+    return _workspace(tmp_path / "ws", DIALECTS[-1])
 
 
 def _write(path: Path, text: str) -> Path:

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run test lint typecheck pytest e2e-deps flash-oracles flash-drift docs docs-check bench fuzz clean
+.PHONY: setup run test lint typecheck pytest e2e-deps flash-oracles flash-drift schema docs docs-check bench fuzz clean
 
 setup: $(STAMP)
 
@@ -66,7 +66,10 @@ flash-drift: setup flash-oracles
 e2e-deps:
 	@command -v nvim >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq neovim >/dev/null) || echo "neovim not installed: its test will skip"; }
 
-docs: setup
+schema: setup
+	$(PY) -m flash_schema.schemagen
+
+docs: setup schema
 	$(BIN)/flash-schema docs
 
 docs-check: setup

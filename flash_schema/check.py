@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from flash_schema import keywords as kw
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.dialects import load_schema
 from flash_schema.document import Document, Path, Span
@@ -119,7 +120,7 @@ def check_config(
     for i, (label, odoc) in enumerate(overlays):
         diags += syntax_diagnostics(odoc, source=label)
         deep_merge(merged, odoc.data, Origin("overlay", i, label))
-    toml_lists = load_schema(release.dialect).get("x-flash-set-lists") == "toml"
+    toml_lists = load_schema(release.dialect).get(kw.SET_LISTS) == "toml"
     for i, item in enumerate(sets):
         try:
             apply_set(merged, item, i, toml_lists=toml_lists)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import typing as t
 
 import click
 
-from flash_schema import __version__
+from flash_schema import __version__, startup
 
 Format = t.Literal["text", "json", "github"]
 Color = t.Literal["auto", "always", "never"]
@@ -46,14 +45,13 @@ def resume_gc(dialect: str = "1.3") -> None:
     Loads everything a check needs while the collector is still off, freezes it (no collection
     walks it again; forked workers do not copy it) and turns the collector back on.
     """
-    if gc.isenabled():  # called some other way (tests, a library user): nothing was paused
+    if not startup.paused():  # called some other way (tests, a library user): nothing was paused
         return
     from flash_schema import batch, reporting  # noqa: F401 - the checker, loaded now
     from flash_schema.validate import load_validator
 
     load_validator(dialect)
-    gc.freeze()
-    gc.enable()
+    startup.loaded()
 
 
 def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[int, str, str]:
@@ -328,16 +326,13 @@ def docs(output: str | None, directory: str, check_only: bool, flash_version: st
 )
 def lsp(flash_version: str | None) -> None:
     """Start the language server on stdio."""
-    import gc
-
-    # Importing pygls and lsprotocol builds objects that are all kept for good: the cycle
-    # collector would walk them again and again (a tenth of the start-up) and find nothing.
-    # start() freezes them and turns it back on.
-    gc.disable()
+    # Importing pygls and lsprotocol builds objects that are all kept for good; start() freezes
+    # them and turns the collector back on (see flash_schema.startup).
+    startup.pause()
     try:
         from flash_schema_lsp.server import start
     except ImportError as exc:
-        gc.enable()
+        startup.resume()
         raise click.ClickException(
             f"the language server needs its extras: pip install 'flash-schema[lsp]' ({exc})"
         ) from None

@@ -94,7 +94,7 @@ class SchemaIndex:
         self.dialect = str(schema.get(kw.DIALECT, NEWEST))
         algorithm = schema.get("properties", {}).get("algorithm", {})
         self.algorithms: tuple[str, ...] = tuple(algorithm.get(kw.ENUM, ("sft", "grpo")))
-        self.scoping = str(schema.get("x-flash-scoping", "ignored"))
+        self.scoping = str(schema.get(kw.SCOPING, "ignored"))
         self.default_model = next((m.id for m in self.catalog if m.default), self.catalog[0].id if self.catalog else "")
         self._conditionals = tuple(self._parse_conditionals())
         self._info_cache: dict[Path, KeyInfo | None] = {}
@@ -279,7 +279,7 @@ _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLen
 
 
 def _types(sub: Schema) -> tuple[str, ...]:
-    t = sub.get("x-flash-type", sub.get("type"))
+    t = sub.get(kw.TYPE, sub.get("type"))
     if isinstance(t, str):
         return (t,)
     if isinstance(t, list):

@@ -98,7 +98,7 @@ def other_release_key(conv: _Converter, path: Path) -> dict[str, str] | None:
 
 
 def other_release_value(conv: _Converter, path: Path, given: Any) -> str | None:
-    values: Mapping[str, Mapping[str, str]] = conv.root.get("x-flash-other-values", {})
+    values: Mapping[str, Mapping[str, str]] = conv.root.get(kw.OTHER_VALUES, {})
     if not isinstance(given, str):
         return None
     found = values.get(".".join(str(p) for p in path), {}).get(given) or values.get(

@@ -139,7 +139,7 @@ class _Converter:
         elif code == "inapplicable-key" and "rename" in args:
             fix = None
         made = self.make(rule, path, _target(rule), template, hint, fix, instance, args)
-        if keyword.startswith("x-flash-") and keyword != kw.LINT:
+        if keyword.startswith(kw.PREFIX) and keyword != kw.LINT:
             self.specific.add((made.code, made.path))
             self.specific_messages.add(made.message)
         return made
@@ -197,7 +197,7 @@ class _Converter:
         specific = schema.get(kw.MESSAGE_PREFIX + keyword)
         if isinstance(specific, str):
             return _type_fixup(specific, keyword, schema, instance)
-        if keyword.startswith("x-flash-"):
+        if keyword.startswith(kw.PREFIX):
             return str(error.message)
         if kw.MESSAGE in schema and (keyword not in _OWN_WORDS or kw.RULE in schema):
             return str(schema[kw.MESSAGE])

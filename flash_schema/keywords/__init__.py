@@ -46,6 +46,15 @@ RELEASE_LIST = "x-flash-releases"
 CATALOG = "x-flash-catalog"
 RESERVED_SECRETS = "x-flash-reserved-secrets"
 OTHER_RELEASES = "x-flash-other-releases"
+OTHER_VALUES = "x-flash-other-values"
+#: Root: how the dialect scopes `[train]` knobs by algorithm ("ignored" or "rejected").
+SCOPING = "x-flash-scoping"
+#: Root: how `--set k=[...]` reads a list ("toml" first, or "split" on commas).
+SET_LISTS = "x-flash-set-lists"
+#: The type a key has to Flash where the portable `type` is wider (`integer` exported as `number`).
+TYPE = "x-flash-type"
+#: Prefix of every keyword and annotation of ours.
+PREFIX = "x-flash-"
 
 # -- custom keywords ------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ every problem twice.
 from __future__ import annotations
 
 import functools
-import gc
 import logging
 import sys
 import threading
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, ParamSpec, TypeVar
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
-from flash_schema import __version__
+from flash_schema import __version__, startup
 from flash_schema.spans import Span
 from flash_schema_lsp import convert, pygls_fixes
 from flash_schema_lsp.capabilities import ClientCapabilities, client_capabilities
@@ -223,8 +222,7 @@ def _warm_up(ls: FlashLanguageServer) -> None:
     except Exception as exc:
         log_failure("warm-up", exc)
     else:
-        if gc.get_freeze_count():  # in the server process (tune_gc froze), not in a test's
-            gc.freeze()  # the schema index and validator live as long as the server, too
+        startup.freeze_more()  # the schema index and validator live as long as the server, too
 
 
 async def _pull_configuration(ls: FlashLanguageServer) -> None:
@@ -473,5 +471,4 @@ def tune_gc() -> None:
     cycles the imports left behind (a few MB) are frozen too: collecting them would cost
     start-up time, for memory that is small and never grows.
     """
-    gc.freeze()
-    gc.enable()
+    startup.loaded()

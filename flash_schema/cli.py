@@ -87,7 +87,8 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
     elif options.output_format == "github":
         out = render_github(results, quiet=options.quiet)
     else:
-        out = render_text(results, color=_use_color(options.color, sys.stdout), quiet=options.quiet)
+        color = _use_color(options.color, sys.stdout)
+        out = render_text(results, color=color, quiet=options.quiet, strict=options.strict)
     err = "".join(e + "\n" for e in errors)
     if errors:
         return 2, out, err
@@ -161,7 +162,8 @@ def check(
     resume_gc()
     code, out, err = run_check(options)
     if out:
-        click.echo(out, nl=False)
+        # click strips colour codes from output that is not a terminal unless told otherwise.
+        click.echo(out, nl=False, color=True if color == "always" else None)
     if err:
         click.echo(err, nl=False, err=True)
     sys.exit(code)

@@ -207,7 +207,9 @@ def docs(output: str, check_only: bool) -> None:
 
 
 @main.command()
-def lsp() -> None:
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default; editors pass it).")
+@click.option("--clientProcessId", "client_process_id", hidden=True, help="Accepted and ignored (clients pass it).")
+def lsp(stdio: bool, client_process_id: str | None) -> None:  # noqa: ARG001 - accepted, nothing to choose
     """Start the language server on stdio."""
     import gc
 

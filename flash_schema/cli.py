@@ -221,7 +221,19 @@ def lsp(stdio: bool, client_process_id: str | None) -> None:  # noqa: ARG001 - a
         from flash_schema_lsp.server import start
     except ImportError as exc:
         gc.enable()
-        raise click.ClickException(
-            f"the language server needs its extras: pip install 'flash-schema[lsp]' ({exc})"
-        ) from None
+        sys.exit(_lsp_without_extras(str(exc)))
     start()
+
+
+def _lsp_without_extras(reason: str) -> int:
+    """The extras are missing: say what to install, on stderr and (for an editor) over LSP itself."""
+    from flash_schema.lsp_fallback import missing_extras_message, serve
+
+    text = missing_extras_message(reason)
+    click.echo(f"flash-schema: error: {text}", err=True)
+    if sys.stdin.isatty():
+        return 1  # a person at a terminal: the line above is all there is to say
+    try:
+        return serve(sys.stdin.buffer, sys.stdout.buffer, text)
+    except (BrokenPipeError, ConnectionResetError):
+        return 0  # the editor went away first

@@ -207,7 +207,7 @@ EXAMPLE = REPO / "examples" / "broken" / "grpo-mistakes.toml"
 HARNESS_TIMEOUT_MS = 20_000
 
 
-def _run_extension(bundle: Path, project: Path, wait: str) -> dict[str, Any]:
+def _run_extension(bundle: Path, project: Path, wait: str, pythonpath: tuple[str, ...] = ()) -> dict[str, Any]:
     """Activate the extension in ``project`` with our server as its command, open a broken config,
     wait for ``wait`` ("diagnostics" or "popup"), and return what the editor was given."""
     (project / "configs").mkdir(parents=True)
@@ -223,7 +223,7 @@ def _run_extension(bundle: Path, project: Path, wait: str) -> dict[str, Any]:
         "timeout_ms": HARNESS_TIMEOUT_MS,
     }
     (project / "params.json").write_text(json.dumps(params), "utf-8")
-    paths = [str(REPO), str(REPO / "lsp"), os.environ.get("PYTHONPATH", "")]
+    paths = [*pythonpath, str(REPO), str(REPO / "lsp"), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     node = shutil.which("node")
     assert node is not None
@@ -253,3 +253,21 @@ def test_vscode_extension_starts_the_server(vscode_build: tuple[Path, Path, dict
     assert {"invalid-value", "unknown-key", "ignored-top-level-key"} <= codes, explain
     assert all(d["source"] == "flash-schema" for d in got["diagnostics"]), explain
     assert "Started " in got["output"], explain
+
+
+@pytest.mark.e2e
+def test_vscode_extension_shows_the_install_command(
+    vscode_build: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """Without pygls the user sees one error popup that carries the install command, no generic ones."""
+    ext, _, _ = vscode_build
+    shim = tmp_path / "shim"
+    (shim / "pygls").mkdir(parents=True)
+    (shim / "pygls" / "__init__.py").write_text("raise ImportError(\"No module named 'pygls' (hidden by the test)\")\n")
+    got = _run_extension(ext / "out" / "extension.js", tmp_path / "project", "popup", pythonpath=(str(shim),))
+    explain = json.dumps(got, indent=1)[:6000]
+    assert got["outcome"] == "popup", explain
+    (popup,) = got["popups"]
+    assert popup["kind"] == "error", explain
+    assert INSTALL_HINT in popup["message"], explain
+    assert got["diagnostics"] == [], explain

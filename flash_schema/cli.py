@@ -27,6 +27,7 @@ class CheckOptions(t.NamedTuple):
     strict: bool = False
     stdin_filename: str | None = None
     jobs: int | None = None
+    only_flash_configs: bool = False
 
 
 def _use_color(choice: Color, stream: t.TextIO) -> bool:
@@ -68,13 +69,16 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
             overlays.append((overlay, Document.from_bytes(read_config_bytes(overlay))))
         except InputError as exc:
             return 2, "", f"flash-schema: error: overlay {exc}\n"
-    paths = [name for name in options.files if name != "-"]
+    names = _flash_configs(options.files) if options.only_flash_configs else options.files
+    paths = [name for name in names if name != "-"]
     checked = iter(check_files(paths, overlays, options.sets, options.jobs))
     results = []
-    for name in options.files:
+    for name in names:
         if name == "-":
             label = options.stdin_filename or "<stdin>"
             raw = (stdin or sys.stdin.buffer).read()
+            if options.only_flash_configs and not _is_flash(options.stdin_filename, raw):
+                continue
             results.append(check_config(label, Document.from_bytes(raw), overlays, options.sets))
             continue
         outcome = next(checked)
@@ -94,6 +98,28 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
         return 2, out, err
     failed = any(not r.valid for r in results) or (options.strict and any(r.diagnostics for r in results))
     return (1 if failed else 0), out, err
+
+
+def _flash_configs(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The names that are Flash configs by the language server's rule (`flash_schema.detect`).
+
+    A file that cannot be read is kept: checking it reports why, as without the option.
+    """
+    from flash_schema.detect import is_flash_config
+    from flash_schema.files import peek_text
+
+    kept = []
+    for name in names:
+        text = None if name == "-" else peek_text(name)
+        if text is None or is_flash_config(name, text).is_flash:
+            kept.append(name)
+    return tuple(kept)
+
+
+def _is_flash(name: str | None, raw: bytes) -> bool:
+    from flash_schema.detect import is_flash_config
+
+    return is_flash_config(name, raw.decode("utf-8", "replace").removeprefix("\ufeff")).is_flash
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,6 +165,12 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--stdin-filename", metavar="NAME", help="Name to report for `-` (standard input).")
 @click.option(
+    "--only-flash-configs",
+    is_flag=True,
+    help="Skip, silently, TOML files that are not Flash configs (the language server's rule: a top-level "
+    "`model` with a Flash table, or a `#:schema` naming the Flash schema). For pre-commit.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -154,11 +186,14 @@ def check(
     quiet: bool,
     strict: bool,
     stdin_filename: str | None,
+    only_flash_configs: bool,
     jobs: int | None,
 ) -> None:
     """Check Flash configs. Exit 0: Flash accepts them; 1: an error (or a warning with --strict);
     2: a file could not be read."""
-    options = CheckOptions(files, overlays, sets, output_format, color, quiet, strict, stdin_filename, jobs)
+    options = CheckOptions(
+        files, overlays, sets, output_format, color, quiet, strict, stdin_filename, jobs, only_flash_configs
+    )
     resume_gc()
     code, out, err = run_check(options)
     if out:

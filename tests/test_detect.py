@@ -1,12 +1,16 @@
-"""Which TOML files are Flash configs: one rule (flash_schema/detect.py), which the language server uses."""
+"""Which TOML files are Flash configs: one rule (flash_schema/detect.py) for the language server and for
+`flash-schema check --only-flash-configs`, which the pre-commit hook runs."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from flash_schema.cli import main
 from flash_schema.detect import SCHEMA_ID, is_flash_config, names_flash_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +94,47 @@ def test_directives_naming_another_schema(value: str) -> None:
     assert (found.is_flash, found.final) == (False, True)
 
 
+# -- flash-schema check --only-flash-configs -----------------------------------------------------------------
+
 BROKEN = MODEL + "\n[train]\nmax_examples = 10\nlora_rank = 512\n"  # no [environment], rank over the cap
+
+
+def test_only_flash_configs_skips_other_toml_files(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.flash]\nmodel = "y"\n')
+    (tmp_path / "settings.toml").write_text("[server]\nport = 8000\n")
+    (tmp_path / "good.toml").write_text(FLASH[0] + "\n[train]\nmax_examples = 10\n")
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "broken.toml").write_text(BROKEN)
+    names = [str(tmp_path / n) for n in ("pyproject.toml", "settings.toml", "good.toml", "experiments/broken.toml")]
+
+    plain = CliRunner().invoke(main, ["check", "--format", "json", *names])
+    assert len(json.loads(plain.stdout)["files"]) == 4  # without the option: every file is checked
+
+    result = CliRunner().invoke(main, ["check", "--only-flash-configs", "--format", "json", *names])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [f["path"] for f in report["files"]] == names[2:]
+    assert not report["files"][0]["diagnostics"]
+    assert {d["code"] for d in report["files"][1]["diagnostics"]} >= {"missing-key", "lora-rank-cap"}
+
+
+def test_only_flash_configs_is_silent_when_nothing_is_flash(tmp_path: Path) -> None:
+    other = tmp_path / "pyproject.toml"
+    other.write_text("[tool.ruff]\n")
+    result = CliRunner().invoke(main, ["check", "--only-flash-configs", str(other)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_only_flash_configs_on_standard_input() -> None:
+    args = ["check", "--only-flash-configs", "--stdin-filename", "x.toml", "-"]
+    assert CliRunner().invoke(main, args, input="[tool.ruff]\n").stdout == ""
+    assert CliRunner().invoke(main, args, input=BROKEN).exit_code == 1
+
+
+def test_only_flash_configs_still_reports_what_it_cannot_read(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--only-flash-configs", str(tmp_path / "missing.toml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
 
 
 # -- the language server uses the same rule ------------------------------------------------------------------

@@ -61,6 +61,7 @@ class OpenDocument:
     text: str
     version: int | None
     served: bool = False
+    why: str = ""  # the reason it is not served, once logged
     pulled: bool = False  # the client pulls diagnostics for it: do not push
     published: bool = False  # the last push was not empty
     _doc: Document | None = None
@@ -286,6 +287,9 @@ class FlashLanguageServer(LanguageServer):
             return
         verdict = selection.select(doc.uri, doc.text, self.settings, self.roots())
         doc.served = verdict.served
+        if not verdict.served and verdict.reason != doc.why:  # say why a TOML file is left alone, once
+            doc.why = verdict.reason
+            self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, _not_served(doc.uri, verdict.reason)))
 
     def range_of(self, doc: Document, span: Span) -> lsp.Range:
         start = positions.to_position(doc, span.start, self.encoding)
@@ -376,6 +380,12 @@ class FlashLanguageServer(LanguageServer):
 
 
 _READ_LIMIT = 1 << 20  # bytes the reader buffers before it pauses the pipe (and longest header line)
+
+
+def _not_served(uri: str, reason: str) -> str:
+    from flash_schema.secrets import redact
+
+    return redact(f"not a Flash config, left alone: {uri} ({reason})")
 
 
 def _separate_pipe(stdin: BinaryIO, stdout: BinaryIO) -> bool:

@@ -2,20 +2,24 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
+# One stamp per extra installed (lsp, dev, fuzz), redone when pyproject.toml changes.
+stamp = $(VENV)/.installed-$(1)-$(HASH)
 
 .PHONY: setup run test lint typecheck pytest e2e-deps docs docs-check bench fuzz clean
 
-setup: $(STAMP)
+## make setup: the development environment (the CLI, the language server and every tool of `make test`).
+setup: $(call stamp,dev)
 
-$(STAMP): pyproject.toml
+$(VENV)/.installed-%-$(HASH): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
-	rm -f $(VENV)/.installed-*
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[$*]'
+	rm -f $(VENV)/.installed-$*-*
 	touch $@
 
 ## make run: check the bundled examples, then show what a broken config looks like.
-run: setup
+## Installs only what the CLI and the language server need (the `lsp` extra).
+run: $(call stamp,lsp)
 	$(BIN)/flash-schema check examples/sft.toml examples/grpo.toml
 	@echo
 	@echo "--- a broken config (exit 1 is expected here) ---"
@@ -48,7 +52,8 @@ docs-check: setup
 bench: setup
 	$(PY) bench/run.py; s=$$?; $(PY) bench/lsp_bench.py || exit $$?; exit $$s
 
-fuzz: setup
+# atheris (the fuzzer) has wheels for Linux x86_64 only: it is the `fuzz` extra, installed here alone.
+fuzz: setup $(call stamp,fuzz)
 	$(PY) fuzz/run.py --runs 100000
 
 clean:

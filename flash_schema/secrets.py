@@ -34,6 +34,11 @@ from collections.abc import Callable, Sequence
 
 #: The shortest value that can be a secret (a short password under a key named like one).
 SHORTEST = 8
+#: The shortest credential of a known format (a Slack token), or long random token, is longer.
+_SHORTEST_ALONE = 15
+# Without context, a secret has 7 letters or digits in a row somewhere (a random body, `PRIVATE`
+# in a key block), or is an assignment (`TOKEN=…`): most values of a config are ruled out at once.
+_MAYBE_ALONE = re.compile(r"[A-Za-z0-9]{7}|[=:]")
 
 # -- 1. known formats ---------------------------------------------------------------------------
 
@@ -171,9 +176,16 @@ def _name_parts(name: str) -> tuple[str, ...]:
     return tuple(p.upper() for p in _NAME_SPLIT.split(name) if p)
 
 
+# Every credential name holds one of these (upper-cased): most names are ruled out at once.
+_NAME_HINTS = ("TOKEN", "SECRET", "PASS", "PWD", "CREDENTIAL", "KEY", "PAT", "BEARER")
+
+
 @functools.lru_cache(maxsize=1024)
 def is_secret_name(name: str) -> bool:
     """Whether a key or variable ``name`` says its value is a credential (``OPENAI_API_KEY``)."""
+    upper = name.upper()
+    if not any(hint in upper for hint in _NAME_HINTS):
+        return False
     parts = _name_parts(name)
     if not parts or any(p in _NOT_SECRET_PARTS for p in parts):
         return False
@@ -315,13 +327,16 @@ def secret_kind(value: str, path: Sequence[str | int] = ()) -> str | None:
     """
     if len(value) < SHORTEST:
         return None
-    for _, _, kind in _known_spans(value):
+    alone = len(value) >= _SHORTEST_ALONE and _MAYBE_ALONE.search(value) is not None
+    for _, _, kind in _known_spans(value) if alone else ():
         return kind
     name = next((p for p in reversed(path) if isinstance(p, str)), None)
     if name is not None:
         named = _context_kind(value.strip(), name, path)
         if named is not None:
             return named
+    if not alone:
+        return None
     for _, _, kind in _context_spans(value):
         return kind  # the value itself is an assignment: "API_TOKEN=…"
     for _, _, kind in _random_spans(value):

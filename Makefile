@@ -2,23 +2,27 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
+# One stamp per extra installed (lsp, dev, fuzz), redone when pyproject.toml changes.
+stamp = $(VENV)/.installed-$(1)-$(HASH)
 
 .PHONY: setup run test lint typecheck pytest e2e-deps flash-oracles flash-drift schema docs docs-check bench fuzz clean
 
-setup: $(STAMP)
+## make setup: the development environment (the CLI, the language server and every tool of `make test`).
+setup: $(call stamp,dev)
 
-$(STAMP): pyproject.toml
+$(VENV)/.installed-%-$(HASH): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
-	@# Flash runs in its own virtualenvs now (.venv-flash/); a copy left here by an older checkout
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[$*]'
+	@# Flash runs in its own virtualenvs (.venv-flash/); a copy left here by an older checkout
 	@# would be the "installed" release flash-schema detects.
 	$(PY) -m pip uninstall -q -y freesolo-flash 2>/dev/null || true
-	rm -f $(VENV)/.installed-*
+	rm -f $(VENV)/.installed-$*-*
 	touch $@
 
 ## make run: check the bundled examples, then show what a broken config looks like.
-run: setup
+## Installs only what the CLI and the language server need (the `lsp` extra).
+run: $(call stamp,lsp)
 	$(BIN)/flash-schema check examples/sft.toml examples/grpo.toml examples/opd.toml
 	@echo
 	@echo "--- a config written for Flash 1.0.1: its pyproject.toml pins the release ---"
@@ -79,7 +83,8 @@ docs-check: setup
 bench: setup
 	$(PY) bench/run.py; s=$$?; $(PY) bench/lsp_bench.py || exit $$?; exit $$s
 
-fuzz: setup
+# atheris (the fuzzer) has wheels for Linux x86_64 only: it is the `fuzz` extra, installed here alone.
+fuzz: setup $(call stamp,fuzz)
 	$(PY) fuzz/run.py --runs 100000
 
 clean:

@@ -29,6 +29,7 @@ class CheckOptions(t.NamedTuple):
     flash_version: str | None = None
     fix: bool = False
     diff: bool = False
+    only_flash_configs: bool = False
 
 
 def _use_color(choice: Color, stream: t.TextIO) -> bool:
@@ -71,13 +72,16 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
             overlays.append((overlay, Document.from_bytes(read_config_bytes(overlay))))
         except InputError as exc:
             return 2, "", f"flash-schema: error: overlay {exc}\n"
-    paths = [name for name in options.files if name != "-"]
+    names = _flash_configs(options.files) if options.only_flash_configs else options.files
+    paths = [name for name in names if name != "-"]
     checked = iter(check_files(paths, overlays, options.sets, options.jobs, release))
     results = []
-    for name in options.files:
+    for name in names:
         if name == "-":
             label = options.stdin_filename or "<stdin>"
             raw = (stdin or sys.stdin.buffer).read()
+            if options.only_flash_configs and not _is_flash(options.stdin_filename, raw):
+                continue
             where = options.stdin_filename  # a name given for stdin also finds its pin files
             result = check_config(
                 where or label, Document.from_bytes(raw), overlays, options.sets, flash_version=release
@@ -101,7 +105,8 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
     elif options.output_format == "github":
         out = render_github(results, quiet=options.quiet)
     else:
-        out = render_text(results, color=_use_color(options.color, sys.stdout), quiet=options.quiet)
+        color = _use_color(options.color, sys.stdout)
+        out = render_text(results, color=color, quiet=options.quiet, strict=options.strict)
     out = fixed_note + out
     err = "".join(e + "\n" for e in errors)
     if errors:
@@ -175,6 +180,28 @@ def _apply_fixes(
     return after, text, errors
 
 
+def _flash_configs(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The names that are Flash configs by the language server's rule (`flash_schema.detect`).
+
+    A file that cannot be read is kept: checking it reports why, as without the option.
+    """
+    from flash_schema.detect import is_flash_config
+    from flash_schema.files import peek_text
+
+    kept = []
+    for name in names:
+        text = None if name == "-" else peek_text(name)
+        if text is None or is_flash_config(name, text).is_flash:
+            kept.append(name)
+    return tuple(kept)
+
+
+def _is_flash(name: str | None, raw: bytes) -> bool:
+    from flash_schema.detect import is_flash_config
+
+    return is_flash_config(name, raw.decode("utf-8", "replace").removeprefix("\ufeff")).is_flash
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flash-schema")
 def main() -> None:
@@ -231,6 +258,12 @@ def main() -> None:
 )
 @click.option("--diff", is_flag=True, help="Print the certain fixes as a unified diff instead of writing them.")
 @click.option(
+    "--only-flash-configs",
+    is_flag=True,
+    help="Skip, silently, TOML files that are not Flash configs (the language server's rule: a top-level "
+    "`model` with a Flash table, or a `#:schema` naming the Flash schema). For pre-commit.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -249,17 +282,31 @@ def check(
     flash_version: str | None,
     fix: bool,
     diff: bool,
+    only_flash_configs: bool,
     jobs: int | None,
 ) -> None:
     """Check Flash configs. Exit 0: Flash accepts them; 1: an error (or a warning with --strict);
     2: a file could not be read."""
     options = CheckOptions(
-        files, overlays, sets, output_format, color, quiet, strict, stdin_filename, jobs, flash_version, fix, diff
+        files,
+        overlays,
+        sets,
+        output_format,
+        color,
+        quiet,
+        strict,
+        stdin_filename,
+        jobs,
+        flash_version,
+        fix,
+        diff,
+        only_flash_configs,
     )
     resume_gc(_dialect_of(flash_version))
     code, out, err = run_check(options)
     if out:
-        click.echo(out, nl=False)
+        # click strips colour codes from output that is not a terminal unless told otherwise.
+        click.echo(out, nl=False, color=True if color == "always" else None)
     if err:
         click.echo(err, nl=False, err=True)
     sys.exit(code)
@@ -324,7 +371,9 @@ def docs(output: str | None, directory: str, check_only: bool, flash_version: st
     help="The Flash release to check for when the editor's `flashVersion` setting names none "
     "(default: the pin near each file, else the installed freesolo-flash, else the newest known).",
 )
-def lsp(flash_version: str | None) -> None:
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default; editors pass it).")
+@click.option("--clientProcessId", "client_process_id", hidden=True, help="Accepted and ignored (clients pass it).")
+def lsp(flash_version: str | None, stdio: bool, client_process_id: str | None) -> None:  # noqa: ARG001 - accepted
     """Start the language server on stdio."""
     # Importing pygls and lsprotocol builds objects that are all kept for good; start() freezes
     # them and turns the collector back on (see flash_schema.startup).
@@ -333,7 +382,19 @@ def lsp(flash_version: str | None) -> None:
         from flash_schema_lsp.server import start
     except ImportError as exc:
         startup.resume()
-        raise click.ClickException(
-            f"the language server needs its extras: pip install 'flash-schema[lsp]' ({exc})"
-        ) from None
+        sys.exit(_lsp_without_extras(str(exc)))
     start(flash_version)
+
+
+def _lsp_without_extras(reason: str) -> int:
+    """The extras are missing: say what to install, on stderr and (for an editor) over LSP itself."""
+    from flash_schema.lsp_fallback import missing_extras_message, serve
+
+    text = missing_extras_message(reason)
+    click.echo(f"flash-schema: error: {text}", err=True)
+    if sys.stdin.isatty():
+        return 1  # a person at a terminal: the line above is all there is to say
+    try:
+        return serve(sys.stdin.buffer, sys.stdout.buffer, text)
+    except (BrokenPipeError, ConnectionResetError):
+        return 0  # the editor went away first

@@ -49,3 +49,16 @@ def read_config_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
         msg = f"{path}: is over the {max_bytes // (1024 * 1024)} MiB limit for a config"
         raise InputError(msg)
     return data
+
+
+def peek_text(path: str, max_bytes: int = MAX_BYTES) -> str | None:
+    """Up to ``max_bytes`` of the regular file at ``path`` as text (undecodable bytes replaced),
+    to decide what the file is; ``None`` when it is not a regular file that can be read."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # never open a FIFO or a device: it could block
+        with open(path, "rb") as fh:
+            head = fh.read(max_bytes)
+    except OSError:
+        return None
+    return head.decode("utf-8", "replace").removeprefix("\ufeff")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -11,7 +12,7 @@ from flash_schema.check import CheckResult
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document
 from flash_schema.releases import DEFAULT, INSTALLED, OPTION
-from flash_schema.secrets import redact
+from flash_schema.secrets import redact, redact_mapped
 
 _COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "hint": "\x1b[36m", "dim": "\x1b[2m", "bold": "\x1b[1m"}
 _RESET = "\x1b[0m"
@@ -55,7 +56,9 @@ def summary(results: Sequence[CheckResult]) -> dict[str, int]:
     }
 
 
-def render_text(results: Sequence[CheckResult], *, color: bool = False, quiet: bool = False) -> str:
+def render_text(
+    results: Sequence[CheckResult], *, color: bool = False, quiet: bool = False, strict: bool = False
+) -> str:
     """Human output: one headline per problem, the source line with a caret, and the hint."""
 
     def c(kind: str, text: str) -> str:
@@ -76,18 +79,7 @@ def render_text(results: Sequence[CheckResult], *, color: bool = False, quiet: b
                 lines.append(f"   = {c('hint', 'hint')}: {d.hint}")
     for note in _notes(results):
         lines.append(f"{c('hint', 'note')}: {note}")
-    s = summary(results)
-    release = release_words(results)
-    if s["errors"] or s["warnings"]:
-        parts = [f"{s['errors']} error{'s' if s['errors'] != 1 else ''}"]
-        if not quiet:
-            parts.append(f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}")
-        verdict = f"{s['invalid']} of {s['files']} file{'s' if s['files'] != 1 else ''} rejected by {release}"
-        lines.append(
-            f"{', '.join(parts)}; {verdict}" if s["errors"] else f"{', '.join(parts)}; all files valid for {release}"
-        )
-    elif not quiet and s["files"]:
-        lines.append(f"{s['files']} file{'s' if s['files'] != 1 else ''} valid for {release}")
+    lines.extend(_summary_line(results, quiet=quiet, strict=strict))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -135,20 +127,67 @@ def _notes(results: Sequence[CheckResult]) -> list[str]:
     return seen
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _summary_line(results: Sequence[CheckResult], *, quiet: bool, strict: bool) -> list[str]:
+    """The last line: counts, and what they mean for the exit code (Flash's verdict, --strict's)."""
+    s = summary(results)
+    release = release_words(results)
+    if not (s["errors"] or s["warnings"]):
+        return [] if quiet or not s["files"] else [f"{_plural(s['files'], 'file')} valid for {release}"]
+    failed = sum(1 for r in results if not r.valid or r.diagnostics) if strict else s["invalid"]
+    parts = [_plural(s["errors"], "error")]
+    if not quiet:
+        parts.append(_plural(s["warnings"], "warning"))
+    elif strict and s["warnings"]:
+        parts.append(f"{_plural(s['warnings'], 'warning')} (not shown: -q)")
+    counts = ", ".join(parts)
+    if s["errors"]:
+        verdict = f"{s['invalid']} of {_plural(s['files'], 'file')} rejected by {release}"
+    elif failed:  # only under --strict: its warnings fail the run
+        verdict = f"{release} accepts all files"
+    else:
+        verdict = f"all files valid for {release}"
+    if failed > s["invalid"]:
+        verdict += f"; {failed} of {_plural(s['files'], 'file')} {'fails' if failed == 1 else 'fail'} --strict"
+        verdict += " (warnings count)"
+    return [f"{counts}; {verdict}"]
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: 2 for East Asian wide and fullwidth characters (CJK,
+    most emoji), 0 for combining marks and format characters (accents, ZWJ, variation selectors).
+
+    The standard library's Unicode tables, rather than wcwidth: this is all a caret needs, and
+    the CLI stays at three dependencies.
+    """
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
 def _snippet(doc: Document, pos: Position, c: Any) -> list[str]:
     if pos.line > doc.line_count:
         return []
     text = doc.line_text(pos.line - 1)
     if len(text) > 200:
         return []
-    shown = redact(text.replace("\t", " "))
-    if shown != text.replace("\t", " "):
-        return [f"{pos.line:>4} | {shown}"]  # never underline a redacted line: offsets moved
-    width = (pos.end_column if pos.end_line == pos.line else len(text) + 1) - pos.column
+    # Secrets masked; the caret follows the masked text, counted in display columns.
+    shown, where = redact_mapped(text.replace("\t", " "))
+    start = where(pos.column - 1)
+    end = where(pos.end_column - 1) if pos.end_line == pos.line else len(shown) + 1
+    width = display_width(shown[start:end]) + (1 if end > len(shown) else 0)
     gutter = " " * 4
     return [
         f"{c('dim', f'{pos.line:>4} |')} {shown}",
-        f"{c('dim', gutter + ' |')} {' ' * (pos.column - 1)}{c('error', '^' * max(1, width))}",
+        f"{c('dim', gutter + ' |')} {' ' * display_width(shown[:start])}{c('error', '^' * max(1, width))}",
     ]
 
 

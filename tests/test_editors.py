@@ -1,8 +1,12 @@
 """Editor integrations under lsp/editors/: the VS Code extension and the Neovim client.
 
-The fast tests read the files; the e2e test builds and packages the VS Code
-extension from a clean copy (``npm ci && npm run build && npm run package``)
-and inspects the resulting .vsix.
+The fast tests read the files; the e2e tests build the VS Code extension from a
+clean copy (``npm ci && npm run build``), package it (``npm run package``) and
+inspect the .vsix, and run the built bundle (with the real vscode-languageclient
+inside it) against a stand-in for the ``vscode`` API (tests/vscode/): the server
+must start and publish diagnostics, and without its extras the user must be shown
+the install command. (VS Code itself cannot be downloaded here: no network but the
+package registries.)
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -139,52 +143,131 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float) -> None
         )
 
 
-@pytest.mark.e2e
-def test_vscode_extension_builds_and_packages() -> None:
+@pytest.fixture(scope="module")
+def vscode_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """The extension built from a clean copy: (its folder, the copy's root, npm's environment)."""
     npm = shutil.which("npm")
     if npm is None:
         pytest.skip("npm is not installed: cannot build the VS Code extension")
     assert SCHEMA.is_file(), f"{SCHEMA} is missing: the extension ships it"
-
     ignore = shutil.ignore_patterns("node_modules", "out", "schemas", "*.vsix")
-    with tempfile.TemporaryDirectory(prefix="flash-vscode-") as tmp:
-        # Same layout as the repo, so the build finds ../../../schema/flash.schema.json.
-        root = Path(tmp)
-        ext = root / "lsp" / "editors" / "vscode"
-        shutil.copytree(VSCODE, ext, ignore=ignore)
-        (root / "schema").mkdir()
-        shutil.copy2(SCHEMA, root / "schema" / "flash.schema.json")
+    # Same layout as the repo, so the build finds ../../../schema/flash.schema.json.
+    root = tmp_path_factory.mktemp("flash-vscode")
+    ext = root / "lsp" / "editors" / "vscode"
+    shutil.copytree(VSCODE, ext, ignore=ignore)
+    (root / "schema").mkdir()
+    shutil.copy2(SCHEMA, root / "schema" / "flash.schema.json")
+    env = {
+        **os.environ,
+        "npm_config_update_notifier": "false",
+        "npm_config_fund": "false",
+        "npm_config_audit": "false",
+    }
+    env.pop("FLASH_SCHEMA_JSON", None)
+    _run([npm, "ci"], ext, env, timeout=600)
+    _run([npm, "run", "build"], ext, env, timeout=300)
+    return ext, root, env
 
-        env = {
-            **os.environ,
-            "npm_config_update_notifier": "false",
-            "npm_config_fund": "false",
-            "npm_config_audit": "false",
-        }
-        env.pop("FLASH_SCHEMA_JSON", None)
-        _run([npm, "ci"], ext, env, timeout=600)
-        _run([npm, "run", "build"], ext, env, timeout=300)
-        _run([npm, "run", "package"], ext, env, timeout=300)
 
-        vsixes = sorted(ext.glob("*.vsix"))
-        assert len(vsixes) == 1, vsixes
-        with zipfile.ZipFile(vsixes[0]) as vsix:
-            names = set(vsix.namelist())
-            assert "extension/out/extension.js" in names
-            assert "extension/schemas/flash.schema.json" in names
-            assert "extension/package.json" in names
-            # Bundled by esbuild: no node_modules, no sources.
-            assert not any(n.startswith("extension/node_modules/") for n in names), sorted(names)
-            assert not any(n.startswith("extension/src/") for n in names), sorted(names)
+@pytest.mark.e2e
+def test_vscode_extension_builds_and_packages(vscode_build: tuple[Path, Path, dict[str, str]]) -> None:
+    ext, root, env = vscode_build
+    npm = shutil.which("npm")
+    assert npm is not None
+    _run([npm, "run", "package"], ext, env, timeout=300)
 
-            manifest = json.loads(vsix.read("extension/package.json"))
-            _check_toml_validation(manifest)
-            shipped_schema = json.loads(vsix.read("extension/schemas/flash.schema.json"))
-            # Compared with the copy the build used (the repo's may be edited meanwhile).
-            assert shipped_schema == json.loads((root / "schema" / "flash.schema.json").read_text(encoding="utf-8"))
+    vsixes = sorted(ext.glob("*.vsix"))
+    assert len(vsixes) == 1, vsixes
+    with zipfile.ZipFile(vsixes[0]) as vsix:
+        names = set(vsix.namelist())
+        assert "extension/out/extension.js" in names
+        assert "extension/schemas/flash.schema.json" in names
+        assert "extension/package.json" in names
+        # Bundled by esbuild: no node_modules, no sources.
+        assert not any(n.startswith("extension/node_modules/") for n in names), sorted(names)
+        assert not any(n.startswith("extension/src/") for n in names), sorted(names)
 
-            bundle = vsix.read("extension/out/extension.js").decode("utf-8")
-            # vscode-languageclient is inside the bundle; only `vscode` stays external.
-            assert "LanguageClient" in bundle
-            assert 'require("vscode")' in bundle
-            assert INSTALL_HINT in bundle
+        manifest = json.loads(vsix.read("extension/package.json"))
+        _check_toml_validation(manifest)
+        shipped_schema = json.loads(vsix.read("extension/schemas/flash.schema.json"))
+        # Compared with the copy the build used (the repo's may be edited meanwhile).
+        assert shipped_schema == json.loads((root / "schema" / "flash.schema.json").read_text(encoding="utf-8"))
+
+        bundle = vsix.read("extension/out/extension.js").decode("utf-8")
+        # vscode-languageclient is inside the bundle; only `vscode` stays external.
+        assert "LanguageClient" in bundle
+        assert 'require("vscode")' in bundle
+        assert INSTALL_HINT in bundle
+
+
+# -- the built extension, run against a stand-in for VS Code -----------------------------------------------
+
+HARNESS = REPO / "tests" / "vscode" / "run-extension.js"
+EXAMPLE = REPO / "examples" / "broken" / "grpo-mistakes.toml"
+HARNESS_TIMEOUT_MS = 20_000
+
+
+def _run_extension(bundle: Path, project: Path, wait: str, pythonpath: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Activate the extension in ``project`` with our server as its command, open a broken config,
+    wait for ``wait`` ("diagnostics" or "popup"), and return what the editor was given."""
+    (project / "configs").mkdir(parents=True)
+    config = project / "configs" / "broken.toml"
+    shutil.copyfile(EXAMPLE, config)
+    params = {
+        "bundle": str(bundle),
+        "folder": str(project),
+        # The extension resolves the executable and appends --stdio (TransportKind.stdio), as in VS Code.
+        "settings": {"flashSchema": {"server": {"command": [sys.executable, "-m", "flash_schema", "lsp"]}}},
+        "document": {"path": str(config), "text": config.read_text("utf-8")},
+        "wait": wait,
+        "timeout_ms": HARNESS_TIMEOUT_MS,
+    }
+    (project / "params.json").write_text(json.dumps(params), "utf-8")
+    paths = [*pythonpath, str(REPO), str(REPO / "lsp"), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    node = shutil.which("node")
+    assert node is not None
+    proc = subprocess.run(
+        [node, str(HARNESS), str(project / "params.json")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HARNESS_TIMEOUT_MS / 1000 + 30,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+@pytest.mark.e2e
+def test_vscode_extension_starts_the_server(vscode_build: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    """Issue 10: vscode-languageclient appends `--stdio`; the server must start, initialize and publish."""
+    ext, _, _ = vscode_build
+    got = _run_extension(ext / "out" / "extension.js", tmp_path / "project", "diagnostics")
+    explain = json.dumps(got, indent=1)[:6000]
+    assert got["outcome"] == "diagnostics", explain
+    assert got["popups"] == [], explain
+    codes = {d["code"] for d in got["diagnostics"]}
+    assert {"invalid-value", "unknown-key", "ignored-top-level-key"} <= codes, explain
+    assert all(d["source"] == "flash-schema" for d in got["diagnostics"]), explain
+    assert "Started " in got["output"], explain
+
+
+@pytest.mark.e2e
+def test_vscode_extension_shows_the_install_command(
+    vscode_build: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """Without pygls the user sees one error popup that carries the install command, no generic ones."""
+    ext, _, _ = vscode_build
+    shim = tmp_path / "shim"
+    (shim / "pygls").mkdir(parents=True)
+    (shim / "pygls" / "__init__.py").write_text("raise ImportError(\"No module named 'pygls' (hidden by the test)\")\n")
+    got = _run_extension(ext / "out" / "extension.js", tmp_path / "project", "popup", pythonpath=(str(shim),))
+    explain = json.dumps(got, indent=1)[:6000]
+    assert got["outcome"] == "popup", explain
+    (popup,) = got["popups"]
+    assert popup["kind"] == "error", explain
+    assert INSTALL_HINT in popup["message"], explain
+    assert got["diagnostics"] == [], explain

@@ -130,13 +130,25 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
     }
     (root / "params.json").write_text(json.dumps(params), "utf-8")
 
+    proc, env, xdg = _start_nvim(root, SESSION_LUA)
+    cli = _cli_diagnostics(config, env)  # the oracle, computed while Neovim works
+    result = _finish_nvim(proc, root, xdg)
+    return Session(result, text, cli, _lsp_log(xdg))
+
+
+def _start_nvim(
+    root: Path, session_lua: Path, pythonpath: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen[bytes], dict[str, str], Path]:
+    """Neovim running ``session_lua`` in ``root`` (its params in root/params.json); its env and XDG dir."""
+    nvim = shutil.which("nvim")
+    assert nvim is not None
     xdg = root / "xdg"
     env = {k: v for k, v in os.environ.items() if k not in {"NVIM", "NVIM_LISTEN_ADDRESS", "VIMINIT", "MYVIMRC"}}
-    pythonpath = [str(REPO), str(REPO / "lsp"), os.environ.get("PYTHONPATH", "")]
+    paths = [*pythonpath, str(REPO), str(REPO / "lsp"), os.environ.get("PYTHONPATH", "")]
     env |= {
-        "PYTHONPATH": os.pathsep.join(p for p in pythonpath if p),
+        "PYTHONPATH": os.pathsep.join(p for p in paths if p),
         "FLASH_NVIM_PARAMS": str(root / "params.json"),
-        "FLASH_NVIM_SESSION": str(SESSION_LUA),
+        "FLASH_NVIM_SESSION": str(session_lua),
         # Nothing from the user's own Neovim setup; logs stay in the temp dir.
         "XDG_CONFIG_HOME": str(xdg / "config"),
         "XDG_DATA_HOME": str(xdg / "data"),
@@ -153,8 +165,12 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
         stderr=subprocess.STDOUT,
         start_new_session=True,  # Neovim and the server it starts form one process group
     )
+    return proc, env, xdg
+
+
+def _finish_nvim(proc: subprocess.Popen[bytes], root: Path, xdg: Path) -> dict[str, Any]:
+    """What the session recorded in root/result.json, once Neovim has quit."""
     try:
-        cli = _cli_diagnostics(config, env)  # the oracle, computed while Neovim works
         output, _ = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -169,8 +185,8 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
         pytest.fail(
             f"Neovim exited {proc.returncode} without results\n{output.decode(errors='replace')}\n{_lsp_log(xdg)}"
         )
-    result = json.loads(result_file.read_text("utf-8"))
-    return Session(result, text, cli, _lsp_log(xdg))
+    result: dict[str, Any] = json.loads(result_file.read_text("utf-8"))
+    return result
 
 
 def test_session_completed(session: Session) -> None:
@@ -265,3 +281,39 @@ def test_completion_offers_the_key_being_typed(session: Session) -> None:
 
 def test_server_shuts_down_cleanly(session: Session) -> None:
     assert session["stopped"] is True, session.explain()
+
+
+# -- without the [lsp] extras ------------------------------------------------------------------------------------
+
+MISSING_EXTRAS_LUA = REPO / "tests" / "nvim" / "missing_extras.lua"
+INSTALL_HINT = "pip install 'flash-schema[lsp]'"
+
+
+def test_missing_extras_tell_the_user_what_to_install(tmp_path: Path) -> None:
+    """Without pygls the server still answers: Neovim shows the install command as an error."""
+    if shutil.which("nvim") is None:
+        pytest.skip("nvim is not installed (`make e2e-deps` installs Debian's neovim)")
+    shim = tmp_path / "shim"
+    (shim / "pygls").mkdir(parents=True)
+    (shim / "pygls" / "__init__.py").write_text("raise ImportError(\"No module named 'pygls' (hidden by the test)\")\n")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "configs").mkdir()
+    config = tmp_path / "configs" / "broken.toml"
+    shutil.copyfile(EXAMPLE, config)
+    params = {
+        "cmd": [sys.executable, "-m", "flash_schema", "lsp"],
+        "file": str(config),
+        "result": str(tmp_path / "result.json"),
+        "timeout_ms": START_TIMEOUT_MS,
+    }
+    (tmp_path / "params.json").write_text(json.dumps(params), "utf-8")
+    proc, _, xdg = _start_nvim(tmp_path, MISSING_EXTRAS_LUA, pythonpath=(str(shim),))
+    result = _finish_nvim(proc, tmp_path, xdg)
+    explain = f"\nresult: {json.dumps(result, indent=1)}\nlsp.log:\n{_lsp_log(xdg)}"
+    assert result.get("failed") is None, explain
+    shown = [n for n in result["notifications"] if INSTALL_HINT in n["msg"]]
+    assert shown, explain
+    assert all(n["level"] == ERROR_LEVEL for n in shown), explain
+    # The client module stops it, and the server exits cleanly (else Neovim warns "quit with exit code").
+    assert result["stopped"] is True, explain
+    assert not any("exit code" in n["msg"] for n in result["notifications"]), explain

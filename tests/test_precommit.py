@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,9 +37,11 @@ def _hooks() -> list[dict[str, Any]]:
 
 
 def test_hook_definition() -> None:
-    """One hook, `flash-schema-check`: runs `flash-schema check` on TOML files, installed as a Python package."""
+    """One hook, `flash-schema-check`: runs `flash-schema check` on TOML files, installed as a Python package;
+    it skips TOML files that are not Flash configs itself, so a repository needs no `files:` pattern."""
     (hook,) = [h for h in _hooks() if h["id"] == HOOK_ID]
-    assert hook["entry"] == "flash-schema check"
+    assert hook["entry"] == "flash-schema check --only-flash-configs"
+    assert "files" not in hook
     assert hook["language"] == "python"
     assert hook["types"] == ["toml"]
     assert hook.get("pass_filenames", True) is True
@@ -51,6 +54,38 @@ def test_hook_entry_is_a_console_script() -> None:
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
     (hook,) = [h for h in _hooks() if h["id"] == HOOK_ID]
     assert hook["entry"].split()[0] in pyproject["project"]["scripts"]
+
+
+def _readme_hook_config() -> dict[str, Any]:
+    yaml = pytest.importorskip("yaml")
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme.split("### pre-commit", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    config = yaml.safe_load(block)
+    assert isinstance(config, dict)
+    return config
+
+
+def test_readme_shows_a_rev_users_can_pin() -> None:
+    """Issue 10: the README said `rev: v0.1.0`, a tag that does not exist. It must name an existing tag, a
+    commit SHA, or be filled in by the `pre-commit autoupdate --bleeding-edge --freeze` it names."""
+    (repo,) = _readme_hook_config()["repos"]
+    rev = repo["rev"]
+    tags = _git(REPO, "tag", "--list").split()
+    readme = (REPO / "README.md").read_text("utf-8")
+    if rev in tags or re.fullmatch(r"[0-9a-f]{40}", rev):
+        return
+    assert rev == ""
+    assert "pre-commit autoupdate --bleeding-edge --freeze" in readme
+    version = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    assert f"v{version}" not in tags, "a release is tagged: show it as the rev"
+    assert f"`rev: v{version}`" in readme  # says which tag will work once it exists
+
+
+def test_readme_hook_needs_no_files_pattern() -> None:
+    (repo,) = _readme_hook_config()["repos"]
+    (hook,) = repo["hooks"]
+    assert hook == {"id": HOOK_ID}
 
 
 # -- end to end ----------------------------------------------------------------------------------------
@@ -141,3 +176,69 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     assert error.code == "lora-rank-cap"
     assert error.message in broken.stdout
     assert "configs/broken.toml" in broken.stdout
+
+
+PYPROJECT = """[project]
+name = "trainer"
+version = "0.1.0"
+
+[tool.flash]
+model = "not a Flash config"
+"""
+
+
+@pytest.mark.e2e
+def test_pre_commit_checks_only_flash_configs(tmp_path: Path) -> None:
+    """Issue 10: in a repository with a pyproject.toml, `--all-files` reported "config must set `model`" and
+    "unknown table `[tool]`" on it. The hook, added as the README shows it (no `files:`), now checks the
+    Flash configs wherever they are and nothing else; `autoupdate --bleeding-edge --freeze` pins it."""
+    hook_repo = _hook_repo(tmp_path / "hook-repo")
+    target = tmp_path / "project"
+    (target / "experiments").mkdir(parents=True)
+    (target / "pyproject.toml").write_text(PYPROJECT, "utf-8")
+    (target / "ruff.toml").write_text("line-length = 100\n", "utf-8")
+    (target / "settings.toml").write_text("[server]\nport = 8000\n", "utf-8")
+    (target / "train.toml").write_text(GOOD, "utf-8")
+    (target / "experiments" / "broken.toml").write_text(BROKEN, "utf-8")
+    config = _readme_hook_config()
+    config["repos"][0]["repo"] = str(hook_repo)
+    yaml = pytest.importorskip("yaml")
+    (target / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), "utf-8")
+    _git(target, "init", "-q")
+    _git(target, "add", "-A")
+    env = {**_clean_env(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+
+    def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [_tool("pre-commit"), *args],
+            cwd=target,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+
+    pinned = pre_commit("autoupdate", "--bleeding-edge", "--freeze")
+    assert pinned.returncode == 0, pinned.stdout + pinned.stderr
+    head = _git(hook_repo, "rev-parse", "HEAD").strip()
+    assert yaml.safe_load((target / ".pre-commit-config.yaml").read_text("utf-8"))["repos"][0]["rev"] == head
+
+    run = pre_commit("run", "--all-files", "--color", "never", "--verbose")
+    assert run.returncode == 1, run.stdout + run.stderr
+    output = run.stdout
+    assert "experiments/broken.toml" in output
+    (error,) = [d for d in check_text(BROKEN) if d.is_error]
+    assert error.message in output
+    for other in ("pyproject.toml", "ruff.toml", "settings.toml"):
+        assert other not in output, output
+    assert "train.toml" not in output  # valid: nothing to say about it
+    # Both Flash configs were checked (pre-commit splits the files among parallel runs of the hook).
+    lines = output.splitlines()
+    assert "1 error, 0 warnings; 1 of 1 file rejected by Flash" in lines
+    assert "1 file valid" in lines
+
+    (target / "experiments" / "broken.toml").write_text(GOOD, "utf-8")
+    _git(target, "add", "-A")
+    again = pre_commit("run", "--all-files", "--color", "never")
+    assert again.returncode == 0, again.stdout + again.stderr

@@ -33,6 +33,7 @@ class OpenDocument:
         "text",
         "uri",
         "version",
+        "why",
     )
 
     def __init__(self, uri: str, text: str, version: int | None) -> None:
@@ -40,6 +41,7 @@ class OpenDocument:
         self.text = text
         self.version = version
         self.served = False  # the server serves it (a Flash config): diagnostics, hover, completion
+        self.why = ""  # the reason it is not served, once logged
         self.pulled = False  # the client pulls diagnostics for it: do not push
         self.published = False  # the last push was not empty
         self._doc: Document | None = None

@@ -115,7 +115,13 @@ class FlashLanguageServer(LanguageServer):
     def decide(self, doc: OpenDocument, *, sticky: bool) -> None:
         """(Re)decide whether ``doc`` is served; once served by content it stays served."""
         if not (sticky and doc.served):
-            doc.served = selection.select(doc.uri, doc.text, self.settings, self.roots()).served
+            verdict = selection.select(doc.uri, doc.text, self.settings, self.roots())
+            doc.served = verdict.served
+            if not verdict.served and verdict.reason != doc.why:  # say why a TOML file is left alone, once
+                doc.why = verdict.reason
+                self.window_log_message(
+                    lsp.LogMessageParams(lsp.MessageType.Info, _not_served(doc.uri, verdict.reason))
+                )
         if doc.served:
             doc.set_release(self.release_for(doc))
 
@@ -164,6 +170,12 @@ class FlashLanguageServer(LanguageServer):
                     self.clear(doc)
         if changed and self.caps.diagnostics_refresh and any(d.pulled for d in self.documents):
             self.workspace_diagnostic_refresh(None)
+
+
+def _not_served(uri: str, reason: str) -> str:
+    from flash_schema.secrets import redact
+
+    return redact(f"not a Flash config, left alone: {uri} ({reason})")
 
 
 server = FlashLanguageServer()

@@ -100,9 +100,10 @@ def test_content_detection():
     assert served("file:///p/mine.toml", FLASH)
     assert served("untitled:Untitled-1", FLASH)
     assert not served("file:///p/mine.toml", FLASH, Settings(detect_by_content=False))
-    # model must be a top-level key, and [environment] must be there
+    # model must be a top-level key, with any Flash table (issue 10: not only [environment])
     assert not looks_like_flash('[train]\nmodel = "x"\n[environment]\nid = "a/b"\n')
-    assert not looks_like_flash('model = "Qwen/Qwen3.5-4B"\n[train]\nepochs = 1\n')
+    assert looks_like_flash('model = "Qwen/Qwen3.5-4B"\n[train]\nepochs = 1\n')
+    assert not looks_like_flash('model = "Qwen/Qwen3.5-4B"\n[tool.other]\nepochs = 1\n')
     assert looks_like_flash('model = "x"\nenvironment.id = "a/b"\n')
     # half-written: content detection does not need the file to parse
     assert looks_like_flash('model = "Qwen/Qwen3.5-4B\n[environment]\nid = \n')

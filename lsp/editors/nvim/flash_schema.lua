@@ -150,6 +150,18 @@ local function check_executable(cmd)
   return false
 end
 
+-- A server installed without its [lsp] extras still answers: it sends the install command as
+-- window/showMessage (shown as an error by the default handler), then refuses `initialize`.
+-- Stop that client at once so that the server exits instead of waiting for Neovim to quit.
+local function show_message(err, result, ctx, config)
+  vim.lsp.handlers["window/showMessage"](err, result, ctx, config)
+  if type(result) == "table" and type(result.message) == "string" and result.message:find(M.install_hint, 1, true) then
+    vim.schedule(function()
+      vim.lsp.stop_client(ctx.client_id)
+    end)
+  end
+end
+
 local function client_config(root_dir)
   local settings = M.server_settings(options)
   local config = {
@@ -159,6 +171,7 @@ local function client_config(root_dir)
     init_options = settings,
     settings = { flashSchema = vim.deepcopy(settings) },
     on_attach = options.on_attach,
+    handlers = { ["window/showMessage"] = show_message },
   }
   if options.capabilities then
     config.capabilities = options.capabilities

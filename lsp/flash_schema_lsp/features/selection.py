@@ -1,4 +1,5 @@
-"""Which TOML files are Flash configs: configurable globs, a `#:schema` directive, or content.
+"""Which TOML files the server serves: the core's rule (:mod:`flash_schema.detect`: a `#:schema`
+directive naming our schema, or a top-level `model` with a Flash table), plus configurable globs.
 
 A file the server does not serve gets nothing from it: no diagnostics, hover or completion.
 ``pyproject.toml`` and the other well-known TOML files of other tools are never served.
@@ -13,52 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from flash_schema import detect
+from flash_schema.detect import SCHEMA_ID, looks_like_flash, names_flash_schema, schema_directive
+
+__all__ = ["SCHEMA_ID", "looks_like_flash", "names_flash_schema", "schema_directive"]  # re-exported from the core
+
 DEFAULT_GLOBS: tuple[str, ...] = ("**/configs/*.toml", "**/*.flash.toml")
-SCHEMA_FILE = "flash.schema.json"
-#: The schema's `$id` (kept in sync with flash_schema/data/flash.schema.json by a test).
-SCHEMA_ID = "https://raw.githubusercontent.com/flash-schema/flash-schema/main/schema/flash.schema.json"
 SETTINGS_SECTION = "flashSchema"
-
 #: TOML files that belong to other tools, whatever their content or location.
-NEVER_SERVED = frozenset(
-    {
-        "pyproject.toml",
-        "cargo.toml",
-        "ruff.toml",
-        ".ruff.toml",
-        "uv.toml",
-        "taplo.toml",
-        ".taplo.toml",
-        "tombi.toml",
-        "rust-toolchain.toml",
-        "rustfmt.toml",
-        ".rustfmt.toml",
-        "clippy.toml",
-        ".clippy.toml",
-        "poetry.toml",
-        "pdm.toml",
-        "hatch.toml",
-        "pixi.toml",
-        "typos.toml",
-        "_typos.toml",
-        ".typos.toml",
-        "netlify.toml",
-        "fly.toml",
-        "wrangler.toml",
-    }
-)
-
-# Leading lines that may precede a `#:schema` directive: blanks and comments.
-_DIRECTIVE = re.compile(r"[ \t]*#:schema[ \t]+(\S+)")
-_DIRECTIVE_LINES = 20
-# "Unmistakably a Flash config": a top-level `model = ...` and an `[environment]` table.
-_MODEL_LINE = re.compile(r"^[ \t]*(?:model|\"model\"|'model')[ \t]*=", re.MULTILINE)
-_FIRST_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
-_ENVIRONMENT = re.compile(
-    r"^[ \t]*(?:\[[ \t]*(?:environment|\"environment\")[ \t]*\]"
-    r"|(?:environment|\"environment\")[ \t]*(?:=[ \t]*\{|\.[ \t]*id[ \t]*=))",
-    re.MULTILINE,
-)
+NEVER_SERVED = detect.NEVER_FLASH
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,40 +182,6 @@ def matches_globs(path: str, globs: Sequence[str], roots: Sequence[str] = ()) ->
     return False
 
 
-# -- content -------------------------------------------------------------------------------------
-
-
-def schema_directive(text: str) -> str | None:
-    """The value of a `#:schema` directive among the first (comment or blank) lines."""
-    pos = 0
-    for _ in range(_DIRECTIVE_LINES):
-        end = text.find("\n", pos)
-        line = text[pos : len(text) if end < 0 else end].rstrip("\r")
-        m = _DIRECTIVE.match(line)
-        if m is not None:
-            return m.group(1)
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            return None
-        if end < 0:
-            return None
-        pos = end + 1
-    return None
-
-
-def names_flash_schema(value: str) -> bool:
-    """Whether a `#:schema` value points at the Flash schema (by file name or by `$id`)."""
-    value = value.strip()
-    return value == SCHEMA_ID or value.split("?", 1)[0].split("#", 1)[0].endswith(SCHEMA_FILE)
-
-
-def looks_like_flash(text: str) -> bool:
-    """A top-level ``model`` key and an ``[environment]`` table: unmistakably a Flash config."""
-    first_header = _FIRST_HEADER.search(text)
-    top = text if first_header is None else text[: first_header.start()]
-    return _MODEL_LINE.search(top) is not None and _ENVIRONMENT.search(text) is not None
-
-
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """Whether a file is served, and why (for logs and tests)."""
@@ -270,16 +200,11 @@ def select(
 ) -> Verdict:
     """Decide whether the document at ``uri`` is a Flash config the server should serve."""
     path = path if path is not None else uri_to_path(uri)
-    name = (path or urlsplit(uri).path).replace("\\", "/").rsplit("/", 1)[-1].lower()
-    if name in NEVER_SERVED:
-        return Verdict(False, f"{name} belongs to another tool")
-    directive = schema_directive(text)
-    if directive is not None:
-        if names_flash_schema(directive):
-            return Verdict(True, "#:schema directive")
-        return Verdict(False, "#:schema directive names another schema")
+    found = detect.is_flash_config(path or urlsplit(uri).path, text)
+    if found.final:
+        return Verdict(found.is_flash, found.reason)
     if path is not None and matches_globs(path, settings.globs, roots):
-        return Verdict(True, "glob")
-    if settings.detect_by_content and looks_like_flash(text):
-        return Verdict(True, "content")
-    return Verdict(False, "not a Flash config")
+        return Verdict(True, "it matches the globs")
+    if not settings.detect_by_content:
+        return Verdict(False, "it matches no glob (and detectByContent is off)")
+    return Verdict(found.is_flash, found.reason if found.is_flash else f"it matches no glob and {found.reason}")

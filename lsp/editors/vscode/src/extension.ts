@@ -3,6 +3,11 @@
 // The extension only starts the server over stdio and forwards the
 // `flashSchema.*` settings to it; deciding which TOML files are Flash configs
 // (globs, content detection, `#:schema` directives) is the server's job.
+//
+// When the server is installed without its extras (pygls, lsprotocol), it still
+// answers: a `window/showMessage` error and an `initialize` error, both carrying
+// the install command. The user sees that one popup; the client's generic ones
+// ("Server initialization failed.", "couldn't create connection") are kept out.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -25,6 +30,19 @@ export interface FlashSchemaSettings {
   globs: string[];
   detectByContent: boolean;
   server: { command: string[] };
+}
+
+/** Whether `value` (an error, a message) is the server saying its extras are missing. */
+function isMissingExtras(value: unknown): boolean {
+  const text = value instanceof Error ? value.message : typeof value === "string" ? value : "";
+  return text.includes(INSTALL_HINT);
+}
+
+/** The client, minus its generic popups about a server that already said what to install. */
+class FlashLanguageClient extends LanguageClient {
+  public error(message: string, data?: unknown, showNotification: boolean | "force" = true): void {
+    super.error(message, data, isMissingExtras(data) ? false : showNotification);
+  }
 }
 
 let client: LanguageClient | undefined;
@@ -166,11 +184,13 @@ async function startClient(): Promise<void> {
     },
     initializationOptions: settings,
     outputChannel,
+    // No retry and no popup of our own: the server's message says what to do.
+    initializationFailedHandler: () => false,
   };
 
   let newClient: LanguageClient | undefined;
   try {
-    newClient = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    newClient = new FlashLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     client = newClient;
     await newClient.start();
     outputChannel?.appendLine(`Started ${[resolved, ...args].join(" ")}`);
@@ -178,7 +198,9 @@ async function startClient(): Promise<void> {
     client = undefined;
     const message = err instanceof Error ? err.message : String(err);
     outputChannel?.appendLine(`Failed to start the language server: ${message}`);
-    if (isMissingExecutableError(err)) {
+    if (isMissingExtras(err)) {
+      // Already shown: the server sent it as window/showMessage.
+    } else if (isMissingExecutableError(err)) {
       void showMissingExecutable(executable);
     } else {
       void vscode.window.showErrorMessage(

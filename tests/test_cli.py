@@ -15,6 +15,9 @@ from click.testing import CliRunner
 from flash_schema.cli import main
 from flash_schema.reporting import display_width
 
+#: These configs are written for Flash 0.2.43: every check names that release.
+RELEASE = ("--flash-version", "0.2.43")
+
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "examples" / "broken" / "grpo-mistakes.toml"
 
@@ -31,7 +34,7 @@ WARNING_ONLY = VALID.replace("[environment]", "lora_rank = 16\n\n[environment]")
 
 
 def _check(*args: str, input: str | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["check", *args], input=input)
+    result = CliRunner().invoke(main, ["check", *RELEASE, *args], input=input)
     return result.exit_code, result.stdout
 
 
@@ -69,7 +72,7 @@ def test_color_choice_holds_in_a_pipe(choice: str, coloured: bool) -> None:
 def test_warnings_only_without_strict_pass() -> None:
     code, out = _check("-", input=WARNING_ONLY)
     assert code == 0
-    assert out.splitlines()[-1] == "0 errors, 1 warning; all files valid"
+    assert out.splitlines()[-1] == "0 errors, 1 warning; all files valid for Flash 0.2.43 (from --flash-version)"
 
 
 @pytest.mark.parametrize("quiet", [[], ["-q"]], ids=["loud", "quiet"])
@@ -93,7 +96,9 @@ def test_strict_summary_with_errors_counts_both(tmp_path: Path) -> None:
     valid.write_text(VALID)
     code, out = _check("--strict", str(BROKEN), str(warned), str(valid))
     assert code == 1
-    assert out.splitlines()[-1].endswith("1 of 3 files rejected by Flash; 2 of 3 files fail --strict (warnings count)")
+    assert out.splitlines()[-1].endswith(
+        "1 of 3 files rejected by Flash 0.2.43 (from --flash-version); 2 of 3 files fail --strict (warnings count)"
+    )
 
 
 # -- carets -------------------------------------------------------------------------------------------------

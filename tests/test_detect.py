@@ -13,6 +13,9 @@ from click.testing import CliRunner
 from flash_schema.cli import main
 from flash_schema.detect import SCHEMA_ID, is_flash_config, names_flash_schema
 
+#: These configs are written for Flash 0.2.43: every check names that release.
+RELEASE = ("--flash-version", "0.2.43")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 MODEL = 'model = "Qwen/Qwen3.5-4B"\n'
@@ -107,10 +110,10 @@ def test_only_flash_configs_skips_other_toml_files(tmp_path: Path) -> None:
     (tmp_path / "experiments" / "broken.toml").write_text(BROKEN)
     names = [str(tmp_path / n) for n in ("pyproject.toml", "settings.toml", "good.toml", "experiments/broken.toml")]
 
-    plain = CliRunner().invoke(main, ["check", "--format", "json", *names])
+    plain = CliRunner().invoke(main, ["check", *RELEASE, "--format", "json", *names])
     assert len(json.loads(plain.stdout)["files"]) == 4  # without the option: every file is checked
 
-    result = CliRunner().invoke(main, ["check", "--only-flash-configs", "--format", "json", *names])
+    result = CliRunner().invoke(main, ["check", *RELEASE, "--only-flash-configs", "--format", "json", *names])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert [f["path"] for f in report["files"]] == names[2:]
@@ -121,7 +124,7 @@ def test_only_flash_configs_skips_other_toml_files(tmp_path: Path) -> None:
 def test_only_flash_configs_is_silent_when_nothing_is_flash(tmp_path: Path) -> None:
     other = tmp_path / "pyproject.toml"
     other.write_text("[tool.ruff]\n")
-    result = CliRunner().invoke(main, ["check", "--only-flash-configs", str(other)])
+    result = CliRunner().invoke(main, ["check", *RELEASE, "--only-flash-configs", str(other)])
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
@@ -132,7 +135,7 @@ def test_only_flash_configs_on_standard_input() -> None:
 
 
 def test_only_flash_configs_still_reports_what_it_cannot_read(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["check", "--only-flash-configs", str(tmp_path / "missing.toml")])
+    result = CliRunner().invoke(main, ["check", *RELEASE, "--only-flash-configs", str(tmp_path / "missing.toml")])
     assert result.exit_code == 2
     assert "no such file" in result.stderr
 

@@ -24,6 +24,9 @@ from flash_schema.cli import main
 from flash_schema.document import Document
 from flash_schema.secrets import redact, secret_kind
 
+#: These configs are written for Flash 0.2.43: every check names that release.
+RELEASE = ("--flash-version", "0.2.43")
+
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = tomllib.loads((ROOT / "tests" / "data" / "secrets-labelled.toml").read_text("utf-8"))
 
@@ -107,16 +110,16 @@ def test_the_issue_config_passes_strict() -> None:
         'commit = "3f786850e387550fdab836ed7e6dc881de23001b"\nrun = "b634aae2-e119-4ce8-b2cd-fd47a5a5c1e0"\n\n'
         "[train]\nmax_examples = 100\n"
     )
-    result = CliRunner().invoke(main, ["check", "--strict", "-"], input=config)
+    result = CliRunner().invoke(main, ["check", *RELEASE, "--strict", "-"], input=config)
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == "1 file valid\n"
+    assert result.stdout == "1 file valid for Flash 0.2.43 (from --flash-version)\n"
 
 
 @pytest.mark.parametrize("model", [e.value for e in NON_SECRETS if e.kind == "hf-model-id" and e.key == "model"])
 def test_a_model_id_is_shown_as_written(model: str) -> None:
     """Issue 10: `model = "meta-llama/Llama-3.1-8B-Instruct"` was reported as `not "met****"`, caret gone."""
     text = f'model = "{model}"\n\n[environment]\nid = "acme/math"\n\n[train]\nmax_examples = 100\n'
-    result = CliRunner().invoke(main, ["check", "--color", "never", "-"], input=text)
+    result = CliRunner().invoke(main, ["check", *RELEASE, "--color", "never", "-"], input=text)
     assert "****" not in result.stdout
     if result.exit_code == 0:
         return  # a catalog model: nothing to report
@@ -154,22 +157,24 @@ def _secret_lines(text: str) -> list[int]:
 
 def test_every_secret_is_warned_about_at_its_line() -> None:
     doc = Document.from_text(SECRETS_CONFIG)
-    warned = sorted({doc.position(d.span.start)[0] for d in check_text(SECRETS_CONFIG) if d.code == "secret-value"})
+    warned = sorted(
+        {doc.position(d.span.start)[0] for d in check_text(SECRETS_CONFIG, RELEASE[1]) if d.code == "secret-value"}
+    )
     assert warned == _secret_lines(SECRETS_CONFIG)
     assert len(warned) == len(SECRETS)
 
 
 def test_no_non_secret_is_warned_about_or_masked() -> None:
-    diagnostics = check_text(NON_SECRETS_CONFIG)
+    diagnostics = check_text(NON_SECRETS_CONFIG, RELEASE[1])
     assert [d for d in diagnostics if d.code == "secret-value"] == []
     for args in FORMATS:
-        result = CliRunner().invoke(main, ["check", *args, "-"], input=NON_SECRETS_CONFIG)
+        result = CliRunner().invoke(main, ["check", *RELEASE, *args, "-"], input=NON_SECRETS_CONFIG)
         assert "****" not in result.stdout, args
 
 
 @pytest.mark.parametrize("args", FORMATS, ids=[" ".join(a) for a in FORMATS])
 def test_no_output_format_prints_a_secret(args: list[str]) -> None:
-    result = CliRunner().invoke(main, ["check", *args, "-"], input=SECRETS_CONFIG, color=True)
+    result = CliRunner().invoke(main, ["check", *RELEASE, *args, "-"], input=SECRETS_CONFIG, color=True)
     assert result.exit_code == (1 if "--strict" in args else 0)  # warnings: Flash accepts the config
     assert ("secret-value" in result.stdout) is ("-q" not in args)
     assert leaked(result.stdout + result.stderr) == []
@@ -186,26 +191,31 @@ def test_secrets_elsewhere_are_never_printed(tmp_path: Path) -> None:
     sets = [arg for s in SECRETS[3:12] for arg in ("--set", f"train.{s.key}={s.value}")]
     sets += [arg for s in SECRETS[12:20] for arg in ("--set", f"{s.value}")]
     for args in FORMATS:
-        result = CliRunner().invoke(main, ["check", *args, "-c", str(overlay), *sets, "-"], input=text, color=True)
+        result = CliRunner().invoke(
+            main, ["check", *RELEASE, *args, "-c", str(overlay), *sets, "-"], input=text, color=True
+        )
         assert result.exit_code == 1
         assert leaked(result.stdout + result.stderr) == [], args
 
 
 def test_the_editor_never_shows_a_secret() -> None:
     """The server's features: diagnostics and hover everywhere on every secret's line."""
-    pytest.importorskip("pygls")
-    from flash_schema_lsp.features.diagnostics import diagnose, for_editor
+    from flash_schema_lsp.features.diagnostics import for_editor
     from flash_schema_lsp.features.hover import hover
 
+    from flash_schema.check import check_document
+    from flash_schema.schema_index import get_index
+
+    index = get_index("0.2.43")
     doc = Document.from_text(SECRETS_CONFIG)
-    said: list[Any] = [(d.message, d.code, d.path) for d in for_editor(diagnose(doc))]
+    said: list[Any] = [(d.message, d.code, d.path) for d in for_editor(check_document(doc, "0.2.43"))]
     starts = [0]
     for line in SECRETS_CONFIG.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
     for number in _secret_lines(SECRETS_CONFIG):
         # The table header above too, where hover has something to say: the test is not vacuous.
         for offset in range(starts[number - 1], starts[number + 1], 2):
-            found = hover(doc, offset)
+            found = hover(doc, index, offset)
             said.append(found and found.markdown)
     assert sum(1 for s in said if isinstance(s, str) and "environment.params" in s) > len(SECRETS)
     assert leaked(json.dumps(said)) == []

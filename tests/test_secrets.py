@@ -17,6 +17,9 @@ from flash_schema.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: These configs are written for Flash 0.2.43 ([worker_env] is gone from 1.1.40 on).
+RELEASE = ("--flash-version", "0.2.43")
+
 CANARIES = {
     "openai": "sk-proj-CANARYoa7Hq2Lw9Zx4Rt6Y",
     "github": "ghp_CANARYgh3Kd8Pm1Vn5Bq7Wc2Xz",
@@ -81,7 +84,9 @@ def test_the_canaries_reach_the_output(tmp_path: Path) -> None:
     config.write_text(CONFIG)
     overlay = tmp_path / "overlay.toml"
     overlay.write_text(OVERLAY)
-    result = CliRunner().invoke(main, ["check", "--format", "json", "-c", str(overlay), *_sets(), str(config)])
+    result = CliRunner().invoke(
+        main, ["check", *RELEASE, "--format", "json", "-c", str(overlay), *_sets(), str(config)]
+    )
     report = json.loads(result.stdout)
     shown = json.dumps(report)
     assert "****" in shown
@@ -114,7 +119,7 @@ def test_cli_output_masks_every_secret(args: list[str], tmp_path: Path) -> None:
     config.write_text(CONFIG)
     overlay = tmp_path / "overlay.toml"
     overlay.write_text(OVERLAY)
-    result = CliRunner().invoke(main, ["check", *args, "-c", str(overlay), *_sets(), str(config)], color=True)
+    result = CliRunner().invoke(main, ["check", *RELEASE, *args, "-c", str(overlay), *_sets(), str(config)], color=True)
     assert result.exit_code == 1
     assert leaks(result.stdout + result.stderr) == {}
 
@@ -147,7 +152,7 @@ def test_cli_subprocess_masks_every_secret(tmp_path: Path) -> None:
 )
 def test_syntax_errors_mask_secrets(line: str, where: str) -> None:
     text = CONFIG.replace(f"bare = {C['bare']}\n", "").replace(f'api_key = "{C["huggingface"]}"', line)
-    result = CliRunner().invoke(main, ["check", "--format", "json", "-"], input=text)
+    result = CliRunner().invoke(main, ["check", *RELEASE, "--format", "json", "-"], input=text)
     assert result.exit_code == 1
     assert leaks(result.stdout) == {}, where
 

@@ -40,7 +40,9 @@ BROKEN = ROOT / "examples" / "broken" / "grpo-mistakes.toml"
 BARE = ROOT / "bench" / "bare_pygls_server.py"
 
 BIG_LINES = 5000
-HEADER = 'model = "Qwen/Qwen3.5-4B"\nalgorithm = "grpo"\n\n[environment]\nid = "your-org/your-env"\n\n'
+#: The `[train]` knob hover, completion and edits are measured on (a line of SMALL): edits flip it
+#: between its value and 0, which the schema's plain `minimum` rejects (so tombi sees it too).
+KNOB, KNOB_VALUE = "group_size", "8"
 DIRECTIVE = "#:schema ../schema/flash.schema.json\n"  # files live in <workspace>/configs/
 
 REQUEST_TIMEOUT = 10.0  # seconds
@@ -250,7 +252,10 @@ def line_of(text: str, prefix: str) -> int:
 
 
 def big_config() -> str:
-    head = DIRECTIVE + HEADER + "[train]\nsteps = 300\nlora_rank = 32\n\n[environment.params]\n"
+    """The small config (today's Flash, valid) grown to BIG_LINES lines of `[environment.params]`."""
+    small = SMALL.read_text("utf-8")
+    assert "[environment.params]" not in small, f"{SMALL} already has [environment.params]"
+    head = small.rstrip("\n") + "\n\n[environment.params]\n"
     options = BIG_LINES - head.count("\n")
     return head + "".join(f'option_{i} = "value {i}"\n' for i in range(options))
 
@@ -353,17 +358,17 @@ def has_problem_on(params: dict[str, Any], line: int) -> bool:
     return any(d["range"]["start"]["line"] == line for d in params["diagnostics"])
 
 
-def toggle_steps(server: Server, doc: Doc, line: int) -> float:
-    """Flip ``steps`` on ``line`` between 300 and 0 (a didChange as the server's sync kind asks).
+def toggle_knob(server: Server, doc: Doc, line: int) -> float:
+    """Flip ``KNOB`` on ``line`` between ``KNOB_VALUE`` and 0 (a didChange as the server's sync kind asks).
 
     Returns the time until diagnostics of that version arrive showing the change: a problem on the
     line exactly when the value is now 0 (a server that sends no version is taken at its word).
     """
     lines = doc.text.split("\n")
     old = lines[line]
-    prefix = "steps = "
+    prefix = f"{KNOB} = "
     assert old.startswith(prefix), old
-    value = "300" if old == prefix + "0" else "0"
+    value = KNOB_VALUE if old == prefix + "0" else "0"
     lines[line] = prefix + value
     doc.text = "\n".join(lines)
     doc.version += 1
@@ -463,11 +468,12 @@ def check_tombi_sees_the_schema(ours: Server, tombi: Server, ws: Workspace) -> s
     for server in (ours, tombi):
         _, _, params = open_doc(server, path, text)
         found[server.name] = {d["range"]["start"]["line"] for d in params["diagnostics"]}
-    # Schema-only problems: `steps = 0` (minimum) and `learnig_rate` (additionalProperties: false).
-    wanted = {line_of(text, "steps = 0"), line_of(text, "learnig_rate")}
+    # Schema-only problems: `max_length` (renamed in Flash 0.2.49) and `learnig_rate`, both unknown keys of
+    # `[train]` (additionalProperties: false).
+    wanted = {line_of(text, "max_length = "), line_of(text, "learnig_rate")}
     for name, lines in found.items():
         if not wanted <= lines:
-            raise BenchError(f"{name} does not flag `steps = 0` and `learnig_rate`: is the schema associated?")
+            raise BenchError(f"{name} does not flag `max_length` and `learnig_rate`: is the schema associated?")
     return f"broken config: ours flags {len(found['ours'])} lines, tombi {len(found['tombi'])} (both the schema's)"
 
 
@@ -509,7 +515,7 @@ def measure_session(servers: Servers, ws: Workspace, opts: argparse.Namespace, r
                     server.notify("textDocument/didClose", {"textDocument": {"uri": doc.uri}})
                     record("open → diagnostics, warm", label, server, i, latency)
 
-            hover_at = position(text, "steps = ", 2)
+            hover_at = position(text, f"{KNOB} = ", 2)
             complete_at = completion_position(text)
             requests = {
                 "hover": ("textDocument/hover", {"position": hover_at}),
@@ -518,8 +524,8 @@ def measure_session(servers: Servers, ws: Workspace, opts: argparse.Namespace, r
             for server in pair:  # both must answer, or comparing them is meaningless
                 where = {"uri": docs[server.name].uri}
                 _, result = server.request(requests["hover"][0], {"textDocument": where, **requests["hover"][1]})
-                if "steps" not in hover_text(result):
-                    raise BenchError(f"{server.name}: no hover on `steps` in [train] ({label}): {result!r}")
+                if KNOB not in hover_text(result):
+                    raise BenchError(f"{server.name}: no hover on `{KNOB}` in [train] ({label}): {result!r}")
                 _, result = server.request(
                     requests["completion"][0], {"textDocument": where, **requests["completion"][1]}
                 )
@@ -535,15 +541,15 @@ def measure_session(servers: Servers, ws: Workspace, opts: argparse.Namespace, r
                         latency, _ = server.request(method, {"textDocument": where, **params}, errors=server is bare)
                         record(name, label, server, i, latency)
 
-            line = line_of(text, "steps = ")
+            line = line_of(text, f"{KNOB} = ")
             for i in range(warmup + runs):
                 for server in alternate(pair, i):
                     time.sleep(opts.gap)
-                    record("edit → diagnostics", label, server, i, toggle_steps(server, docs[server.name], line))
+                    record("edit → diagnostics", label, server, i, toggle_knob(server, docs[server.name], line))
             for server in pair:  # typing without pause: each edit right after the last diagnostics
                 time.sleep(opts.gap)
                 for i in range(warmup + runs):
-                    latency = toggle_steps(server, docs[server.name], line)
+                    latency = toggle_knob(server, docs[server.name], line)
                     record("edit → diags, back-to-back", label, server, i, latency)
     return notes
 

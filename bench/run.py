@@ -2,31 +2,50 @@
 
 Not a test: numbers depend on the machine. Each figure is the median of several runs of the
 same command; peers run in the same session on the same files, so the ratios are what count.
+
+Every Flash dialect is timed (``--flash-version`` picks one): its files sit below a pin file
+naming its release, as in a real project, so `flash-schema check` detects the release itself, and
+the peers read that dialect's schema.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
+import tomli_w
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"
-SCHEMA = ROOT / "schema" / "flash.schema.json"
 BIN = Path(sys.executable).parent
+DIALECTS = ("0.2.43", "1.0", "1.3")
+#: Per dialect: its exact release (the pin) and a valid example config (the small file).
+RELEASES = {"0.2.43": "0.2.43", "1.0": "1.0.1", "1.3": "1.3.28"}
+SMALL = {
+    "0.2.43": ROOT / "examples" / "flash-0.2.43" / "sft.toml",
+    "1.0": ROOT / "examples" / "flash-1.0" / "grpo.toml",
+    "1.3": ROOT / "examples" / "sft.toml",
+}
 
-HEADER = 'model = "Qwen/Qwen3.5-4B"\nalgorithm = "grpo"\n\n[environment]\nid = "your-org/your-env"\n\n'
+
+def schema_of(dialect: str) -> Path:
+    return ROOT / "schema" / f"flash-{dialect}.schema.json"
 
 
-def big_config(keys: int, table: str = "environment.params") -> str:
-    lines = [HEADER, "[train]\nsteps = 300\nlora_rank = 32\n\n", f"[{table}]\n"]
-    lines += [f'option_{i:05d} = "value number {i}"\n' for i in range(keys)]
-    return "".join(lines)
+def big_config(small: Path, keys: int) -> str:
+    """The small config with ``keys`` more entries in `[environment.params]` (one line each)."""
+    data = tomllib.loads(small.read_text("utf-8"))
+    params = data.setdefault("environment", {}).setdefault("params", {})
+    params.update({f"option_{i:05d}": f"value number {i}" for i in range(keys)})
+    return tomli_w.dumps(data)
 
 
 def compile_package() -> None:
@@ -37,24 +56,29 @@ def compile_package() -> None:
         compileall.compile_dir(str(folder), quiet=1)
 
 
-def prepare() -> dict[str, list[Path]]:
-    compile_package()
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    (WORK / "many").mkdir(parents=True)
-    small = ROOT / "examples" / "sft.toml"
+def prepare(dialect: str) -> dict[str, list[Path]]:
+    work = WORK / dialect
+    if work.exists():
+        shutil.rmtree(work)
+    (work / "many").mkdir(parents=True)
+    # A pin file, as a project has one: `flash-schema check` detects the release from it.
+    (work / "requirements.txt").write_text(f"freesolo-flash=={RELEASES[dialect]}\n", "utf-8")
+    small = work / "small.toml"
+    shutil.copyfile(SMALL[dialect], small)
     many = []
     base = small.read_text("utf-8")
     for i in range(1000):
-        p = WORK / "many" / f"config_{i:04d}.toml"
-        p.write_text(base.replace("lora_rank = 32", f"lora_rank = {1 + i % 64}"), "utf-8")
+        p = work / "many" / f"config_{i:04d}.toml"
+        p.write_text(f"{base}\n# copy {i}\n", "utf-8")
         many.append(p)
-    big = WORK / "big-5000-lines.toml"
-    big.write_text(big_config(4985), "utf-8")
-    k4 = WORK / "keys-4000.toml"
-    k4.write_text(big_config(4000), "utf-8")
-    k8 = WORK / "keys-8000.toml"
-    k8.write_text(big_config(8000), "utf-8")
+    big = work / "big-5000-lines.toml"
+    text = big_config(small, 0)
+    big.write_text(big_config(small, 5000 - text.count("\n")), "utf-8")
+    k4 = work / "keys-4000.toml"
+    k4.write_text(big_config(small, 4000), "utf-8")
+    k8 = work / "keys-8000.toml"
+    k8.write_text(big_config(small, 8000), "utf-8")
+    check_inputs(dialect, [small, many[0], big, k4, k8])
     return {
         "one small file": [small],
         "1,000 files": many,
@@ -64,11 +88,27 @@ def prepare() -> dict[str, list[Path]]:
     }
 
 
-def tools() -> dict[str, list[str]]:
+def check_inputs(dialect: str, files: list[Path]) -> None:
+    """Every input is valid for its release, and detected as that release (else the figures mean nothing)."""
+    done = subprocess.run(
+        [str(BIN / "flash-schema"), "check", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode not in (0, 1):
+        sys.exit(f"bench: flash-schema check failed on the inputs:\n{done.stderr}")
+    for report in json.loads(done.stdout)["files"]:
+        if report["flash_version"]["dialect"] != dialect or not report["valid"]:
+            sys.exit(f"bench: {report['path']} is not a valid Flash {dialect} config: {report}")
+
+
+def tools(dialect: str) -> dict[str, list[str]]:
+    schema = str(schema_of(dialect))
     return {
         "flash-schema": [str(BIN / "flash-schema"), "check", "-q"],
-        "check-jsonschema": [str(BIN / "check-jsonschema"), "--schemafile", str(SCHEMA)],
-        "floor (tomllib+jsonschema)": [sys.executable, str(ROOT / "bench" / "floor.py"), str(SCHEMA)],
+        "check-jsonschema": [str(BIN / "check-jsonschema"), "--schemafile", schema],
+        "floor (tomllib+jsonschema)": [sys.executable, str(ROOT / "bench" / "floor.py"), schema],
     }
 
 
@@ -81,15 +121,13 @@ def timed(cmd: Sequence[str], runs: int) -> float:
     return statistics.median(samples)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=15, help="runs per figure (median taken)")
-    args = parser.parse_args()
-    inputs = prepare()
-    cmds = tools()
+def bench(dialect: str, runs_per_figure: int) -> bool:
+    """Time every input of ``dialect`` with every tool; print the table and the targets; True if all met."""
+    inputs = prepare(dialect)
+    cmds = tools(dialect)
     results: dict[tuple[str, str], float] = {}
     for label, files in inputs.items():
-        runs = max(5, args.runs // 3) if len(files) > 1 else args.runs
+        runs = max(5, runs_per_figure // 3) if len(files) > 1 else runs_per_figure
         argv = {name: [*cmd, *map(str, files)] for name, cmd in cmds.items()}
         samples: dict[str, list[float]] = {name: [] for name in cmds}
         for name in cmds:  # warm the page cache for everyone before timing anyone
@@ -100,6 +138,7 @@ def main() -> int:
                 samples[name].append(timed(argv[name], 1))
         for name in cmds:
             results[(label, name)] = statistics.median(samples[name])
+    print(f"Flash {dialect} (pinned {RELEASES[dialect]}, schema {schema_of(dialect).name})")
     print(f"{'input':<18} " + " ".join(f"{n:>28}" for n in cmds))
     for label in inputs:
         print(f"{label:<18} " + " ".join(f"{results[(label, n)] * 1000:>25.1f} ms" for n in cmds))
@@ -123,7 +162,21 @@ def main() -> int:
         verdict = "ok" if value <= target else "MISSED"
         ok &= value <= target
         print(f"{name:<34} {value:6.2f}x  (target <= {target:.2f}x)  {verdict}")
-    return 0 if ok else 1
+    print()
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15, help="runs per figure (median taken)")
+    parser.add_argument(
+        "--flash-version", choices=(*DIALECTS, "all"), default="all", help="the dialect to time (default: every one)"
+    )
+    args = parser.parse_args()
+    compile_package()
+    dialects = DIALECTS if args.flash_version == "all" else (args.flash_version,)
+    results = [bench(dialect, args.runs) for dialect in dialects]
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@ byte picks the surface (low 3 bits) and its options (the other bits), so libFuzz
 mutations of a seed config stay meaningful mutations of a config.
 
 Surfaces: the core from bytes and from text (``Document`` + ``check_document``), the core with
-overlays and ``--set`` (``check_config``), the CLI (``run_check`` through standard input, every
-output format), and the language server's pure features (hover, completion, code actions,
-symbols, position conversions) at offsets drawn from the input. Each input is checked under one
-Flash dialect, drawn from the payload's checksum, and every fix is made concrete and applied
-(alone, and the certain ones together as `check --fix` would).
+overlays and ``--set`` (``check_config``, and ``fix_config`` as ``check --fix`` runs it), the CLI
+(``run_check`` through standard input, every output format, with and without ``--diff``), and the
+language server's pure features (hover, completion, code actions, symbols, position conversions) at
+offsets drawn from the input. Each input is checked under one Flash dialect, drawn from the
+payload's checksum, and every fix is made concrete and applied (alone, and the certain ones together
+as `check --fix` would).
 
 Every violated invariant raises ``InvariantError``; any other exception is a crash too: atheris
 reports both with the input that caused them.
@@ -37,7 +38,7 @@ MODES = ("bytes", "text", "merge", "cli", "lsp", "surrogates", "bytes", "lsp")
 
 # Imported lazily by load() so that run.py can wrap the imports in atheris.instrument_imports().
 Document = check_document = check_config = run_check = CheckOptions = None  # type: ignore[assignment]
-resolve_fix = apply_edits = fix_text = get_index = None  # type: ignore[assignment]
+resolve_fix = apply_edits = fix_text = fix_config = get_index = None  # type: ignore[assignment]
 hover = complete = document_symbols = code_actions = positions = for_editor = None  # type: ignore[assignment]
 DIALECTS: tuple[str, ...] = ()
 _OVERLAY_DIR: str | None = None
@@ -50,7 +51,7 @@ class InvariantError(AssertionError):
 def load() -> None:
     """Import everything a fuzz input reaches (call inside instrument_imports() to get coverage)."""
     global Document, check_document, check_config, run_check, CheckOptions, DIALECTS
-    global resolve_fix, apply_edits, fix_text, get_index
+    global resolve_fix, apply_edits, fix_text, fix_config, get_index
     global hover, complete, document_symbols, code_actions, positions, for_editor
     from flash_schema.check import check_config as _check_config
     from flash_schema.check import check_document as _check_document
@@ -59,13 +60,14 @@ def load() -> None:
     from flash_schema.dialects import DIALECTS as _DIALECTS
     from flash_schema.document import Document as _Document
     from flash_schema.fixes import apply as _apply
+    from flash_schema.fixes import fix_config as _fix_config
     from flash_schema.fixes import fix_text as _fix_text
     from flash_schema.fixes import resolve as _resolve
     from flash_schema.schema_index import get_index as _get_index
 
     Document, check_document, check_config = _Document, _check_document, _check_config
     run_check, CheckOptions, DIALECTS = _run_check, _CheckOptions, _DIALECTS
-    resolve_fix, apply_edits, fix_text, get_index = _resolve, _apply, _fix_text, _get_index
+    resolve_fix, apply_edits, fix_text, fix_config, get_index = _resolve, _apply, _fix_text, _fix_config, _get_index
     try:
         from flash_schema_lsp.features import positions as _positions
         from flash_schema_lsp.features.actions import code_actions as _code_actions
@@ -95,11 +97,22 @@ def check_span(span: object, length: int, what: str) -> None:
     )
 
 
-def check_diagnostics(diags: Iterable[object], doc: object, what: str = "diagnostic") -> None:
-    """Every diagnostic is well formed and inside ``doc``; its fix, made concrete, edits inside the
-    text and leaves TOML that parses (a fix is offered only then)."""
+def check_still_toml(doc: object, text: str, what: str) -> None:
+    """``text`` (``doc`` edited) is TOML Flash reads; or, when ``doc`` already had syntax errors (a
+    half-typed file in an editor), it has no more of them."""
     import tomllib
 
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        before = len(doc.syntax_errors)  # type: ignore[attr-defined]
+        after = len(Document.from_text(text).syntax_errors)
+        check(before > 0 and after <= before, f"{what} leaves invalid TOML ({exc}; {before} -> {after} errors)")
+
+
+def check_diagnostics(diags: Iterable[object], doc: object, what: str = "diagnostic") -> None:
+    """Every diagnostic is well formed and inside ``doc``; its fix, made concrete, edits inside the
+    text and leaves TOML Flash reads (or, in a file with syntax errors, adds none)."""
     from flash_schema.diagnostics import Diagnostic, Severity
 
     text: str = doc.text  # type: ignore[attr-defined]
@@ -115,22 +128,14 @@ def check_diagnostics(diags: Iterable[object], doc: object, what: str = "diagnos
         check(bool(fix.title) and bool(fix.edits), f"{what} {d.code}: a fix without a title or edits")
         for edit in fix.edits:
             check_span(edit.span, len(text), f"{what} {d.code} fix")
-        try:
-            tomllib.loads(apply_edits(text, fix.edits))
-        except tomllib.TOMLDecodeError as exc:
-            raise InvariantError(f"{what} {d.code}: the fix {fix.title!r} leaves invalid TOML ({exc})") from None
+        check_still_toml(doc, apply_edits(text, fix.edits), f"{what} {d.code}: the fix {fix.title!r}")
 
 
 def check_fixes(doc: object, diags: Sequence[object]) -> None:
-    """`check --fix` in process: the certain fixes of one pass apply together and leave TOML."""
-    import tomllib
-
+    """`check --fix` in process: the certain fixes of one pass apply together and keep the TOML."""
     applied = fix_text(doc, diags)
     if applied.applied:
-        try:
-            tomllib.loads(applied.text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InvariantError(f"--fix ({', '.join(applied.applied)}) leaves invalid TOML ({exc})") from None
+        check_still_toml(doc, applied.text, f"--fix ({', '.join(applied.applied)})")
 
 
 def check_result(result: object) -> None:
@@ -282,6 +287,9 @@ def one_input(data: bytes) -> None:
         if flags & 8 and overlay is not None:
             overlays.append(("again.toml", Document.from_bytes(overlay[::-1])))
         check_result(check_config("main.toml", doc, overlays, sets, flash_version=dialect))
+        fixed = fix_config("main.toml", doc, overlays, sets, dialect)  # what `check --fix` writes
+        if fixed.applied:
+            check_still_toml(doc, fixed.document.text, f"--fix ({', '.join(fixed.applied)})")
     else:  # cli
         output_format = ("text", "json", "github", "text")[(flags >> 3) & 3]
         options = CheckOptions(
@@ -294,6 +302,7 @@ def one_input(data: bytes) -> None:
             strict=bool(flags & 128),
             stdin_filename="fuzz.toml",
             flash_version=dialect,
+            diff=bool(seed & 256),  # `--diff`: the certain fixes as a diff, then the report
         )
         code, out, err = run_check(options, stdin=io.BytesIO(main))
         check_cli(code, out, err, output_format)

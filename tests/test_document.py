@@ -13,6 +13,7 @@ import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from speed import examples
 
 from flash_schema.document import Document, Node, Path, Span, SyntaxProblem
 
@@ -740,7 +741,7 @@ TOMLISH = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(max_size=80), TOMLISH))
 def test_any_text_never_raises_and_spans_stay_in_bounds(src: str) -> None:
     doc = Document.from_text(src)
@@ -753,7 +754,7 @@ def test_any_text_never_raises_and_spans_stay_in_bounds(src: str) -> None:
         assert doc.offset(*doc.position(offset)) == offset
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.binary(max_size=60))
 def test_any_bytes_never_raise(raw: bytes) -> None:
     doc = Document.from_bytes(raw)
@@ -810,7 +811,7 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b) and type(a) is type(b)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENTS, st.booleans(), st.booleans(), st.booleans())
 def test_generated_toml_every_leaf_has_a_matching_span(
     data: dict[str, Any], multiline: bool, indent: bool, crlf: bool

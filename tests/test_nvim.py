@@ -27,8 +27,10 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[1]
 INIT_LUA = REPO / "lsp" / "editors" / "nvim" / "init.lua"
 SESSION_LUA = REPO / "tests" / "nvim" / "lsp_session.lua"
-EXAMPLE = REPO / "examples" / "broken" / "grpo-mistakes.toml"
-SCHEMA = REPO / "schema" / "flash.schema.json"
+#: A broken config written for Flash 0.2.43 (the session checks it as that release).
+EXAMPLE = REPO / "tests" / "data" / "grpo-mistakes-0.2.43.toml"
+RELEASE = ["--flash-version", "0.2.43"]
+SCHEMA = REPO / "schema" / "flash-0.2.43.schema.json"
 SECRET = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123456789"  # the leaked key in the example
 
 TIMEOUT = 60  # the whole Neovim run, seconds
@@ -72,7 +74,7 @@ def _lsp_log(xdg: Path) -> str:
 
 def _cli_diagnostics(path: Path, env: dict[str, str]) -> list[dict[str, Any]]:
     proc = subprocess.run(
-        [sys.executable, "-m", "flash_schema", "check", "-f", "json", str(path)],
+        [sys.executable, "-m", "flash_schema", "check", *RELEASE, "-f", "json", str(path)],
         capture_output=True,
         text=True,
         env=env,
@@ -119,7 +121,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
     typed = _line(text, "lora_rank = 128")
     assert train < min(steps, typed), "the example changed: the test expects these keys in [train]"
     params = {
-        "cmd": [sys.executable, "-m", "flash_schema", "lsp"],
+        "cmd": [sys.executable, "-m", "flash_schema", "lsp", *RELEASE],
         "file": str(config),
         "result": str(root / "result.json"),
         "start_timeout_ms": START_TIMEOUT_MS,
@@ -301,7 +303,7 @@ def test_missing_extras_tell_the_user_what_to_install(tmp_path: Path) -> None:
     config = tmp_path / "configs" / "broken.toml"
     shutil.copyfile(EXAMPLE, config)
     params = {
-        "cmd": [sys.executable, "-m", "flash_schema", "lsp"],
+        "cmd": [sys.executable, "-m", "flash_schema", "lsp", *RELEASE],
         "file": str(config),
         "result": str(tmp_path / "result.json"),
         "timeout_ms": START_TIMEOUT_MS,

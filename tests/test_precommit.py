@@ -18,10 +18,11 @@ from flash_schema.check import check_text
 REPO = Path(__file__).resolve().parents[1]
 HOOK_ID = "flash-schema-check"
 
-GOOD = """model = "Qwen/Qwen3.5-4B"
+GOOD = """model = "Qwen/Qwen3.5-9B"
+project = "3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c"
 
 [environment]
-id = "your-org/your-env"
+id = "your-org/your-project/your-env"
 
 [train]
 max_examples = 100
@@ -235,8 +236,9 @@ def test_pre_commit_checks_only_flash_configs(tmp_path: Path) -> None:
     assert "train.toml" not in output  # valid: nothing to say about it
     # Both Flash configs were checked (pre-commit splits the files among parallel runs of the hook).
     lines = output.splitlines()
-    assert "1 error, 0 warnings; 1 of 1 file rejected by Flash" in lines
-    assert "1 file valid" in lines
+    newest = "Flash 1.3.28 (the newest release flash-schema knows)"
+    assert f"1 error, 0 warnings; 1 of 1 file rejected by {newest}" in lines
+    assert f"1 file valid for {newest}" in lines
 
     (target / "experiments" / "broken.toml").write_text(GOOD, "utf-8")
     _git(target, "add", "-A")

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from flash_schema_lsp.features import actions, completion, hover, positions, symbols
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from speed import examples
 
 from flash_schema.check import CheckResult, check_config, check_document
 from flash_schema.cli import CheckOptions, main, run_check
@@ -41,7 +42,7 @@ SEEDS = sorted(
 SEED_TEXTS = [p.read_text("utf-8", errors="replace") for p in SEEDS]
 
 PROPERTY = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -288,7 +289,7 @@ def test_run_check_exits_0_1_or_2(
         assert "warning[" not in out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.binary(max_size=200), mutated_config().map(str.encode)), SETS, st.sampled_from(["text", "json"]))
 def test_click_command_exits_0_1_or_2(raw: bytes, sets: list[str], output_format: str) -> None:
     args = ["check", "-", "--format", output_format]
@@ -351,7 +352,7 @@ def test_server_features_never_crash(features: Any, text: str, cursors: list[tup
         stack.extend(symbol.children)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_config())
 def test_completion_and_hover_at_every_offset(features: Any, text: str) -> None:
     """Every code-point offset of the text is a valid argument, not only those an LSP position

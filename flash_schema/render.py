@@ -135,6 +135,7 @@ def example_toml(info: KeyInfo) -> str | None:
     if info.is_table and isinstance(value, dict):
         lines = [f"[{format_path(info.path)}]"] + [f"{k} = {toml_literal(v)}" for k, v in value.items()]
     else:
+        lines += [f"{k} = {toml_literal(v)}" for k, v in info.example_with.items()]
         lines.append(f"{info.path[-1]} = {toml_literal(value)}")
     return "\n".join(lines)
 

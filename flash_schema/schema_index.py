@@ -57,6 +57,7 @@ class KeyInfo:
     bounds: dict[str, Any]
     caps_by_model: dict[str, int] = field(default_factory=dict)
     releases: str | None = None
+    example_with: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -202,6 +203,7 @@ class SchemaIndex:
             bounds=bounds,
             caps_by_model=caps,
             releases=sub.get(kw.RELEASES) if isinstance(sub.get(kw.RELEASES), str) else None,
+            example_with=dict(sub.get(kw.EXAMPLE_WITH, {})),
         )
 
     def child_keys(self, path: Path) -> list[str]:

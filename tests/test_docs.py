@@ -198,17 +198,11 @@ def test_hover_text_appears_verbatim(dialect: str) -> None:
 
 
 def _hover_cases() -> list[object]:
-    out = []
-    for dialect in DIALECTS:
-        # The server does not yet follow the selected release: its links go to the newest page.
-        marks = (
-            [pytest.mark.xfail(strict=True, reason="hover links every key to the newest dialect's reference page")]
-            if dialect != NEWEST
-            else []
-        )
-        for algorithm in (None, *_index(dialect).algorithms):
-            out.append(pytest.param(dialect, algorithm, marks=marks, id=f"{dialect}-{algorithm}"))
-    return out
+    return [
+        pytest.param(dialect, algorithm, id=f"{dialect}-{algorithm}")
+        for dialect in DIALECTS
+        for algorithm in (None, *_index(dialect).algorithms)
+    ]
 
 
 @pytest.mark.parametrize(("dialect", "algorithm"), _hover_cases())

@@ -55,46 +55,7 @@ HIDDEN_BY = frozenset({"value-error", "algorithm-error"})
 
 #: Known faults of the schema source, reported to the lead: test id -> what is wrong. Each is a strict
 #: xfail, so the test says when the entry can go.
-KNOWN: dict[str, str] = {
-    **{
-        f"test_tables_state_additional_properties[{d}:train.structured_outputs]": (
-            "the table form of `structured_outputs` does not state additionalProperties"
-        )
-        for d in ("1.0", "1.3")
-    },
-    **{
-        f"test_every_key_has_editor_text[{d}:environment.params.split]": (
-            "`environment.params.split` is a described key with no title or description"
-        )
-        for d in DIALECTS
-    },
-    **{
-        f"test_every_described_key_has_an_example_or_is_platform_managed[{d}]": (
-            "no example for `environment.params.split` (and `train.init_from_adapter` under 1.3)"
-        )
-        for d in DIALECTS
-    },
-    "test_rule_keywords_are_real_keywords": "rules.toml: grpo-rollout-shape names no real keyword",
-    "test_example_validates_against_its_subschema[1.0:train.teacher_model[0]]": "'glm-5.3' is not a 1.0.1 teacher",
-    "test_example_is_accepted_in_a_config[1.0:train.teacher_model[0]]": "'glm-5.3' is not a 1.0.1 teacher",
-    "test_example_validates_against_its_subschema[1.3:environment.id[1]]": (
-        "a GitHub id draws managed-environment-id under 1.3"
-    ),
-    "test_example_is_accepted_in_a_config[1.0:train[0]]": "the 1.0 `[train]` example lacks `max_examples`",
-    **{
-        f"test_example_is_accepted_in_a_config[{d}:train.save_at_steps[0]]": (
-            "`save_at_steps = [100, 200, 400]` alone is an error: it needs a `max_steps`"
-        )
-        for d in ("1.0", "1.3")
-    },
-    **{
-        f"test_example_is_accepted_in_a_config[1.0:{key}[{i}]]": (
-            f"1.0 rejects `{key}` under SFT, but the schema does not say whom it applies to (x-flash-applies-to)"
-        )
-        for key, count in (("train.init_from_adapter", 2), ("train.structured_outputs", 1))
-        for i in range(count)
-    },
-}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -449,6 +410,7 @@ def test_example_is_accepted_in_a_config(dialect: str, path: tuple[str, ...], i:
     node = data
     for part in path[:-1]:
         node = node.setdefault(part, {})
+    node.update(info.example_with)  # what the example needs beside it (`max_steps` for `save_at_steps`)
     node[path[-1]] = example
     errors = [d for d in check_text(tomli_w.dumps(data), dialect) if d.is_error]
     assert errors == [], f"example {example!r} of {format_path(path)}: {[d.message for d in errors]}"

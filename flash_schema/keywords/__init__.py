@@ -33,6 +33,8 @@ HINT_REQUIRED = "x-flash-hint-required"
 APPLIES_TO = "x-flash-applies-to"
 #: The default when ``thinking = true``.
 DEFAULT_IF_THINKING = "x-flash-default-if-thinking"
+#: Keys an example needs beside it in its table (`save_at_steps` with a `max_steps`).
+EXAMPLE_WITH = "x-flash-example-with"
 #: Which releases have a key ("Flash 0.2.49 and later").
 RELEASES = "x-flash-releases"
 #: An allOf block's condition, as data: ``{"algorithm": "grpo"}`` or ``{"model": id}``.

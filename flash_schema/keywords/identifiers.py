@@ -210,6 +210,6 @@ def gpu_pairing(validator: Any, value: Any, instance: Any, schema: Mapping[str, 
                 "provider": f'"{provider.strip().lower()}"',
                 "canonical": canonical,
                 "offered": ", ".join(offered),
-                "hint": f"use `provider = \"{offered[0]}\"`, or leave `provider` out",
+                "hint": f'use `provider = "{offered[0]}"`, or leave `provider` out',
             },
         )

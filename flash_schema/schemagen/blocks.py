@@ -178,6 +178,8 @@ class BlocksMixin(BuilderBase):
         return all(a in defaults for a in self.algorithms) and len({repr(defaults[a]) for a in self.algorithms}) == 1
 
     def _inapplicable(self, entry: Entry, algorithm: str, applies: list[str]) -> dict[str, Any]:
+        if entry.get("scope") == "when":
+            return {}  # the key's own `when` fragments say what the other algorithms get
         if self.d["scoping"] == "ignored":
             code = ("rollout" if sorted(applies) == ["grpo", "opd"] else "-".join(applies)) + "-only-key"
             lint: dict[str, Any] = {"x-flash-rule": code, "not": {}, "x-flash-args": {"algorithm": algorithm}}

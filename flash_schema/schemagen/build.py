@@ -62,6 +62,7 @@ _FACETS = frozenset(
         "unknown",
         "order",
         "out_of_scope",
+        "example_with",
     }
 )
 _TYPE_MESSAGES = {
@@ -282,6 +283,8 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         applies = entry.get("applies_to")
         if applies is not None and set(applies) != set(self.algorithms):
             node["x-flash-applies-to"] = [a for a in self.algorithms if a in applies]
+        if "example_with" in entry:
+            node["x-flash-example-with"] = dict(entry["example_with"])
         if "thinking_default" in entry:
             node["x-flash-default-if-thinking"] = entry["thinking_default"]
         defaults = entry.get("defaults")
@@ -362,6 +365,8 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
                 out[key] = [self._fragment(v) for v in value]
             else:
                 out[key] = copy.deepcopy(value)
+        if isinstance(out.get("description"), str) and "markdownDescription" not in out:
+            out["markdownDescription"] = out["description"]  # what VS Code's hover shows
         return out
 
 

@@ -37,8 +37,8 @@ def thinking_of(data: Mapping[str, Any]) -> bool:
     return data.get("thinking") is True
 
 
-def _with_link(text: str, path: Path) -> str:
-    return f"{text}\n\n[Reference]({doc_link(path)})"
+def _with_link(index: SchemaIndex, text: str, path: Path) -> str:
+    return f"{text}\n\n[Reference]({doc_link(path, index.dialect)})"
 
 
 @functools.lru_cache(maxsize=512)
@@ -47,14 +47,14 @@ def key_documentation(index: SchemaIndex, path: Path, algorithm: str | None, thi
     info = index.info(path)
     if info is None:
         return None
-    return _with_link(key_markdown(index, info, algorithm=algorithm, thinking=thinking), path)
+    return _with_link(index, key_markdown(index, info, algorithm=algorithm, thinking=thinking), path)
 
 
 def value_documentation(index: SchemaIndex, path: Path, value: object, *, link: bool = False) -> str | None:
     """The Markdown of one allowed value of the key at ``path`` (a model id, an algorithm...), if any."""
     info = index.info(path)
     text = value_markdown(index, info, value) if info is not None else None
-    return _with_link(text, path) if text is not None and link else text
+    return _with_link(index, text, path) if text is not None and link else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,15 @@ _TYPE_MESSAGES = {
 _NAMES = {"sft": "SFT", "grpo": "GRPO", "opd": "OPD"}
 
 
+def _literal(value: Any) -> str:
+    """A default as TOML writes it (``1e-05``, ``0.0``, ``32``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value != 0 and abs(value) < 1e-3:
+        return f"{value:.0e}".replace("e-0", "e-")
+    return repr(value) if not isinstance(value, str) else f'"{value}"'
+
+
 def schema_file(dialect: str) -> str:
     """The file name of a dialect's schema in `schema/`."""
     return f"flash-{dialect}.schema.json"
@@ -267,7 +276,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
 
     def _key(self, entry: Entry, path: tuple[str, ...]) -> dict[str, Any]:
         """The subschema of one key (or table): JSON Schema facets copied, ours translated."""
-        entry = fill_all(entry, self.words)
+        entry = fill_all(entry, {**self.words, "defaults": self._defaults_words(entry)})
         node: dict[str, Any] = {}
         for field in ("title", "description"):
             if field in entry:
@@ -314,6 +323,23 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             if changed:
                 node["x-flash-environment-id"] = {**env, "changed": changed}
 
+    def _defaults_words(self, entry: Entry) -> str:
+        """``{defaults}`` in a description: each algorithm's default, said once per value, so the
+        exported schema reads whole in any editor (ours also narrows it to the config's algorithm)."""
+        defaults = entry.get("defaults") or {}
+        thinking = entry.get("thinking_defaults") or {}
+        groups: dict[str, list[str]] = {}
+        for algorithm in self.algorithms:
+            if algorithm not in defaults:
+                continue
+            text = f"`{_literal(defaults[algorithm])}`"
+            if algorithm in thinking:
+                text += f", `{_literal(thinking[algorithm])}` with thinking"
+            groups.setdefault(text, []).append(_NAMES[algorithm])
+        if not groups:
+            return "none"
+        return "; ".join(f"{text} ({join(names)})" for text, names in groups.items())
+
     def _number_rules(self, node: dict[str, Any], entry: Entry) -> None:
         kind = node.get("type")
         if kind == "number":
@@ -327,8 +353,10 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             if self.d.get("float_exact"):
                 node.setdefault("x-flash-float-exact", True)
             # Flash takes a whole float (`16.0`) for these; TOML tools (tombi) read `type: integer`
-            # as "a TOML integer", so the portable spelling is a number that is a multiple of 1.
-            node["type"] = "number"
+            # as "a TOML integer", so the portable spelling is a whole number.  "integer" stays in
+            # the list (JSON Schema reads the pair as "number"): tombi matches a TOML integer only
+            # against `integer`, and without it shows no hover or completion for `group_size = 8`.
+            node["type"] = ["integer", "number"]
             node["multipleOf"] = 1
             node["x-flash-type"] = "integer"
             node.setdefault("x-flash-message-multipleOf", "`{path}` must be a finite integer, not {value}")

@@ -528,3 +528,24 @@ def test_lenient_integers_accept_both_toml_forms(dialect: str) -> None:
         assert plain.is_valid(float(whole)), format_path(path)
         assert not plain.is_valid(whole + 0.5), format_path(path)
     assert lenient
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_exported_prose_has_no_placeholders(dialect: str) -> None:
+    """Peers show `title`, `description` and `markdownDescription` as they are: every `{word}` of the
+    source is filled when the schema is built (messages keep theirs: they are filled per diagnostic)."""
+    schema = json.loads((Path(__file__).parent.parent / "schema" / dialects.schema_file(dialect)).read_text())
+    left = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("title", "description", "markdownDescription") and isinstance(value, str):
+                    left.extend(f"{where}/{key}: {m}" for m in re.findall(r"\{[a-z_]+\}", value))
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    walk(schema, "#")
+    assert not left

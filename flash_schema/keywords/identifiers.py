@@ -30,7 +30,10 @@ def _env_path_ok(path: str) -> bool:
 def _slug(text: str, parts: int) -> bool:
     if ":" in text:
         return False
-    parsed = urllib.parse.urlparse(text)
+    try:
+        parsed = urllib.parse.urlparse(text)
+    except ValueError:  # "Invalid IPv6 URL" (`//[x`): Flash stops on it too
+        return False
     pieces = text.split("/")
     return not (parsed.scheme or parsed.netloc) and len(pieces) == parts and _safe(*pieces)
 
@@ -51,7 +54,10 @@ def is_environment_id(value: str, parts: int = 2) -> bool:
             return False
         owner_repo = repo.split("/")
         return len(owner_repo) == 2 and _safe(*owner_repo)
-    parsed = urllib.parse.urlparse(text)
+    try:
+        parsed = urllib.parse.urlparse(text)
+    except ValueError:  # "Invalid IPv6 URL": Flash stops on it too
+        return False
     if parsed.scheme not in {"http", "https"} or parsed.netloc.lower() != "github.com":
         return False
     segments = [urllib.parse.unquote(p) for p in parsed.path.strip("/").split("/") if p]

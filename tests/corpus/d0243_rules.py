@@ -27,6 +27,14 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/",
     "HTTPS://GitHub.com/acme/env",
     "https://github.com/acme/env?tab=readme",
+    # URL corners Python's parser allows (empty segments, params, a fragment, a tab it drops)
+    "https://github.com//acme//env//",
+    "https://github.com/acme/env;params",
+    "https://github.com/acme/env/;x",
+    "https://github.com/acme/env#readme",
+    "https://git\thub.com/acme/env",
+    "github:acme/env: envs/x.py ",
+    "github:acme/env:a/.../x.py",
 )
 INVALID_ENV_IDS = (
     "a/b/c",
@@ -55,6 +63,12 @@ INVALID_ENV_IDS = (
     "ftp://github.com/acme/env",
     "git@github.com:acme/env.git",
     "null",
+    # a bracket Python's URL parser refuses ("Invalid IPv6 URL"), dot segments behind `\\` and in URLs
+    "//[a/b",
+    "https://[github.com/acme/env",
+    "https://github.com/acme/env/blob/main/./x.py",
+    "https://github.com/acme/env/blob/main/x/..?y",
+    "github:acme/env:a\\..\\x.py",
 )
 
 

@@ -65,6 +65,14 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/blob/main/env.py",
     "https://github.com/acme/env/tree/dev/envs/x",
     "https://github.com/acme/env/blob/main/envs%2Fx.py",
+    # URL corners Python's parser allows (empty segments, params, a fragment, a tab it drops)
+    "https://github.com//acme//env//",
+    "https://github.com/acme/env;params",
+    "https://github.com/acme/env/;x",
+    "https://github.com/acme/env#readme",
+    "https://git\thub.com/acme/env",
+    "github:acme/env: envs/x.py ",
+    "github:acme/env:a/.../x.py",
 )
 INVALID_ENV_IDS = (
     "acme/env",
@@ -87,6 +95,12 @@ INVALID_ENV_IDS = (
     "https://www.github.com/acme/env",
     "git@github.com:acme/env.git",
     "acme",
+    # a bracket Python's URL parser refuses ("Invalid IPv6 URL"), dot segments behind `\\` and in URLs
+    "//[a/b/c",
+    "https://[github.com/acme/env",
+    "https://github.com/acme/env/blob/main/./x.py",
+    "https://github.com/acme/env/blob/main/x/..?y",
+    "github:acme/env:a\\..\\x.py",
 )
 
 

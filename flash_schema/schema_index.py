@@ -280,6 +280,11 @@ class SchemaIndex:
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "pattern")
 
 
+def _parts(sub: Schema) -> list[Schema]:
+    """A subschema's ``allOf`` entries, without the portable shadows (for other tools only)."""
+    return [p for p in sub.get("allOf", []) if isinstance(p, Mapping) and not p.get(kw.PORTABLE)]
+
+
 def _types(sub: Schema) -> tuple[str, ...]:
     t = sub.get(kw.TYPE, sub.get("type"))
     if isinstance(t, str):
@@ -288,7 +293,7 @@ def _types(sub: Schema) -> tuple[str, ...]:
         return tuple(t)
     if "enum" in sub:
         return ("string",)
-    for part in sub.get("allOf", []):
+    for part in _parts(sub):
         inner = _types(part)
         if inner:
             return inner
@@ -300,7 +305,7 @@ def _enum(sub: Schema) -> tuple[tuple[Any, ...] | None, tuple[str, ...] | None]:
         return tuple(sub["enum"]), tuple(sub.get("enumDescriptions", ())) or None
     if kw.ENUM in sub:
         return tuple(sub[kw.ENUM]), tuple(sub.get("enumDescriptions", ())) or None
-    for part in sub.get("allOf", []):
+    for part in _parts(sub):
         if "enum" in part:
             return tuple(part["enum"]), tuple(part.get("enumDescriptions", ())) or None
     return None, None

@@ -19,7 +19,9 @@ what the tool did):
   be more lenient (TOML 1.1);
 - ``integer-range``: the file holds an integer beyond 64 bits, which Python reads exactly and TOML
   1.0 lets a parser refuse or approximate;
-- ``dates``: the file holds a TOML date/time, which the tool hands to the schema as a string.
+- ``dates``: the file holds a TOML date/time, which the tool hands to the schema as a string;
+- ``float-precision``: the file holds an integer beyond 2**53 (within 64 bits), which the tool checks
+  against the schema as a float, rounded.
 
 The figures and the table are `docs/peer-verdicts.md`; the test fails when it drifts. Regenerate it
 with ``FLASH_SCHEMA_UPDATE_GOLDEN=1 pytest -m e2e tests/test_peers.py``.
@@ -68,10 +70,10 @@ INT64 = range(-(2**63), 2**63)
 
 CATEGORIES = {
     "custom-keyword": (
-        "Every error flash-schema reports comes from a custom `x-flash-*` keyword that plain JSON Schema cannot "
-        "express (finite numbers, float-exact integers, Flash's exact id and grammar parsers, checks across keys, "
-        "the secret scan, dates in tables); plain draft-07 validation of the file passes. Other tools ignore "
-        "unknown keywords, so they accept the config."
+        "Every error flash-schema reports comes from a custom `x-flash-*` keyword, and plain draft-07 validation "
+        "of the file passes: the rule is one no portable shadow can state even loosely (a NaN, a whole float "
+        "where Flash wants a TOML integer, a comparison between two keys, an order of steps, a date in a table). "
+        "Other tools ignore unknown keywords, so they accept the config."
     ),
     "toml-syntax": (
         "The file is not TOML 1.0 as Flash's parser (Python's `tomllib`) reads it. Another tool's TOML parser may "
@@ -81,6 +83,11 @@ CATEGORIES = {
         "The file holds an integer beyond 64 bits. Python reads it exactly (and Flash checks it as a number); "
         "TOML 1.0 lets a parser refuse such an integer, and tombi does (taplo beyond 2⁶⁴); a tool may also read "
         "it as another number."
+    ),
+    "float-precision": (
+        "The file holds an integer beyond 2⁵³ that Flash rejects because it does not survive a round trip "
+        "through a float. The schema says so (`multipleOf: 2` beyond 2⁵³: an odd integer there is never a "
+        "float), but a tool that checks numbers as 64-bit floats rounds the integer to an even one first."
     ),
     "dates": (
         "The file holds a TOML date or time where the schema wants another type. The tool hands it to the schema "
@@ -234,6 +241,7 @@ class Facts:
     parsed: bool  # tomllib reads it
     plain_valid: bool  # plain draft-07 validation of the parsed data against the exported schema passes
     big_integer: bool  # an integer beyond 64 bits
+    beyond_float: bool  # an integer beyond 2**53 (a float cannot hold every one)
     dates: bool  # a TOML date, time or date-time
 
     @property
@@ -246,13 +254,14 @@ def facts(dialect: str, name: str, raw: bytes) -> Facts:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return Facts(result, parsed=False, plain_valid=False, big_integer=False, dates=False)
+        return Facts(result, parsed=False, plain_valid=False, big_integer=False, beyond_float=False, dates=False)
     values = list(_values(data))
     return Facts(
         result,
         parsed=True,
         plain_valid=_plain(dialect).is_valid(data),
         big_integer=any(type(v) is int and v not in INT64 for v in values),
+        beyond_float=any(type(v) is int and abs(v) > 2**53 for v in values),
         dates=any(isinstance(v, datetime.date | datetime.time) for v in values),
     )
 
@@ -277,6 +286,8 @@ def reason(ours: Facts, theirs: bool) -> str | None:
         return "custom-keyword"
     if ours.big_integer:
         return "integer-range"
+    if theirs and ours.beyond_float:
+        return "float-precision"
     if theirs and ours.dates:
         return "dates"
     return ""
@@ -396,9 +407,14 @@ def render(measured: dict[str, tuple[list[Row], bool]]) -> str:
         "status: **pass** (0) or **fail** (1); flash-schema passes a config that has only warnings, as Flash does.",
         "",
         "Warnings are not constraints in the exported schema (they sit in the `x-flash-lint` keyword, which other "
-        "tools ignore), so a config Flash accepts passes every tool. What other tools cannot see are the rules "
-        "only our custom `x-flash-*` keywords state. The bar (issue 10): no false rejects, and check-jsonschema "
-        f"catches at least {CATCH_BAR:.0%} of what Flash rejects.",
+        "tools ignore), so a config Flash accepts passes every tool. Rules Flash states in code (environment ids, "
+        "UUIDs, teacher and GPU aliases, the `structured_outputs` grammar, cross-key budgets) are custom "
+        "`x-flash-*` keywords, which other tools ignore; beside each, the schema carries a looser *portable "
+        "shadow* in plain JSON Schema (an `allOf` entry marked `x-flash-portable`, built by "
+        "`flash_schema/schemagen/portable.py`) that rejects only what Flash rejects, so other tools catch most "
+        "of it too. What they still cannot see is what no shadow can say (a NaN, a float where Flash wants a "
+        "TOML integer, a comparison between two keys). The bar (issue 10): no false rejects, and "
+        f"check-jsonschema catches at least {CATCH_BAR:.0%} of what Flash rejects.",
         "",
         "## Figures",
         "",
@@ -563,6 +579,7 @@ def _sft(top: str = "", train: str = "") -> str:
         ("", "lora_rank = 0\n", True, ""),
         ("", "lora_rank = 0\n", False, None),
         ("", "epochs = 9223372036854775808\n", False, "integer-range"),  # 2**63: Flash accepts it
+        ("", "epochs = 9007199254740993\n", True, "float-precision"),  # 2**53 + 1: Flash rejects it
         ('algorithm = "grpo"\n', "init_from_adapter = 1979-05-27\n", True, "dates"),
         ("", "x = {\n", True, "toml-syntax"),
     ],

@@ -55,6 +55,9 @@ SCOPING = "x-flash-scoping"
 SET_LISTS = "x-flash-set-lists"
 #: The type a key has to Flash where the portable `type` is wider (`integer` exported as `number`).
 TYPE = "x-flash-type"
+#: An ``allOf`` entry that shadows a custom keyword in plain JSON Schema, for other tools
+#: (``schemagen/portable.py``); our validator skips it, the keyword says the same exactly.
+PORTABLE = "x-flash-portable"
 #: Prefix of every keyword and annotation of ours.
 PREFIX = "x-flash-"
 
@@ -102,9 +105,10 @@ __all__ = ["FlashError", "KeywordFn", "implementations"]
 
 def implementations() -> dict[str, KeywordFn]:
     """Every custom keyword and its implementation (jsonschema's keyword signature)."""
-    from flash_schema.keywords import content, identifiers, numbers, structured, training
+    from flash_schema.keywords import content, identifiers, numbers, shadows, structured, training
 
     return {
+        "allOf": shadows.all_of,
         LINT: content.lint,
         FINITE: numbers.finite,
         FLOAT_EXACT: numbers.float_exact,

@@ -16,7 +16,7 @@ from flash_schema.keywords.errors import FlashError
 CONSTRAINTS = ("json", "regex", "choice", "json_object")
 OPTIONS = ("disable_any_whitespace", "disable_additional_properties", "whitespace_pattern")
 ALIASES = {"json_schema": "json", "schema": "json", "choices": "choice"}
-_REMOVED = ("grammar", "structural_tag")
+REMOVED = ("grammar", "structural_tag")
 _JSON_OPTIONS = ("disable_any_whitespace", "disable_additional_properties")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies")
 _SCHEMA_VALUES = (
@@ -89,7 +89,7 @@ def _canonical(value: Any, *, strict: bool = True) -> dict[str, Any] | None:
         return _canonical(parsed, strict=strict)
     if not isinstance(value, dict):
         raise _Invalid("must be a table, a JSON string, or false")
-    removed = sorted(str(k) for k in value if k in _REMOVED)
+    removed = sorted(str(k) for k in value if k in REMOVED)
     if removed:
         raise _Invalid(f"uses {', '.join(removed)}, which Flash does not support; use one of {', '.join(CONSTRAINTS)}")
     folded: dict[str, Any] = {ALIASES.get(str(k), str(k)): v for k, v in value.items()}

@@ -16,6 +16,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flash_schema.schemagen import portable
 from flash_schema.schemagen.blocks import BlocksMixin
 from flash_schema.schemagen.common import DRAFT_07, BuilderBase, Entry, fill, fill_all, join
 from flash_schema.schemagen.members import MembersMixin
@@ -126,6 +127,8 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         if teachers:
             words["teachers"] = ", ".join(f"`{t}`" for t in teachers["aliases"])
             words["default_teacher"] = f"`{teachers['default']}`"
+            # the default as a user may spell it: upper case, `_` for `-`
+            words["teacher_spelling"] = f'`"{teachers["default"].upper().replace("-", "_")}"`'
         gpu = self.d.get("gpu")
         if gpu:
             words["gpu_classes"] = ", ".join(f"`{c[0]}`" for c in gpu["classes"])
@@ -319,6 +322,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             node["x-flash-gpu-pairing"] = self._gpu_aliases()
         env = node.get("x-flash-environment-id")
         if isinstance(env, dict):
+            node["pattern"] = portable.environment_id_pattern(int(env.get("parts", 2)))
             changed = next((v for v, text in self.timeline.about.get("environment.id", []) if "part" in text), None)
             if changed:
                 node["x-flash-environment-id"] = {**env, "changed": changed}
@@ -403,7 +407,9 @@ def build_schema(source: Source, dialect: str) -> dict[str, Any]:
     if dialect not in source.dialects:
         msg = f"unknown dialect {dialect!r}"
         raise SourceError(msg)
-    return _Builder(source, dialect).build()
+    schema = _Builder(source, dialect).build()
+    portable.add_shadows(schema)
+    return schema
 
 
 def all_dialects(source: Source) -> Iterable[str]:

@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from flash_schema.check import check_document
-from flash_schema.cli import CheckOptions, run_check
+from flash_schema.cli import CheckOptions, main, run_check
 from flash_schema.dialects import DIALECTS
 from flash_schema.document import Document
 from flash_schema.files import MAX_BYTES
@@ -242,8 +243,10 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "flash_schema", "check", "--color", "never", "--flash-version", FLASH, *args]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_cli(case: Case, tmp_path: Path) -> None:
+    """Each case through the real CLI process: exit code, one-line error, time and memory bounded."""
     args = case.make(tmp_path)
     run = measured(cli(*args), cwd=tmp_path)
     record("cli", case.name, run)
@@ -261,6 +264,25 @@ def test_cli(case: Case, tmp_path: Path) -> None:
     else:
         assert message in run.out, run.out[-2000:]
         assert run.err == ""
+
+
+SMALL_CASES = [c for c in CASES if c.content is None or len(c.content) <= 100_000]
+
+
+@pytest.mark.parametrize("case", SMALL_CASES, ids=[c.name for c in SMALL_CASES])
+def test_cli_in_process(case: Case, tmp_path: Path) -> None:
+    """The small cases through the CLI in this process (the quick run): the exit code and the message,
+    never an exception. (`test_cli`, slow, runs every case as a real process and bounds it.)"""
+    args = case.make(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--color", "never", "--flash-version", FLASH, *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == case.code, result.output[-2000:]
+    message = case.message.replace("{tmp}", str(tmp_path))
+    if case.code == 2:
+        assert result.stderr.startswith("flash-schema: error: "), result.stderr
+        assert message in result.stderr
+    else:
+        assert message in result.stdout, result.stdout[-2000:]
 
 
 def test_json_format_reports_bad_content_as_diagnostics(tmp_path: Path) -> None:
@@ -320,8 +342,10 @@ print(json.dumps({"codes": sorted({d.code for d in diags}), "bad_spans": bad, "e
 CONTENT_CASES = [c for c in CASES if c.content is not None]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CONTENT_CASES, ids=[c.name for c in CONTENT_CASES])
 def test_server_diagnostics_path(case: Case, tmp_path: Path) -> None:
+    """Each content case down the language server's diagnostics path, in a fresh process, bounded."""
     path = tmp_path / "config.toml"
     assert case.content is not None
     path.write_bytes(case.content)
@@ -359,7 +383,6 @@ LSP_CASES = ["bom", "crlf", "lone-cr", "non-utf8", "nul-bytes", "deep-arrays", "
 
 @pytest.mark.e2e
 def test_server_did_open_bad_inputs(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "fuzz"))
     from lspclient import Client
 
     (tmp_path / "configs").mkdir()

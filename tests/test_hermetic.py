@@ -87,6 +87,7 @@ def run(
     return subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env, cwd=cwd, timeout=60, check=False)
 
 
+@pytest.mark.slow
 def test_the_network_block_works(offline: tuple[dict[str, str], Path], tmp_path: Path) -> None:
     """Positive control: with the sitecustomize in place, a lookup fails and leaves the marker."""
     env, marker = offline
@@ -98,6 +99,7 @@ def test_the_network_block_works(offline: tuple[dict[str, str], Path], tmp_path:
     assert marker.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -127,6 +129,7 @@ def test_cli_offline_gives_the_same_results(
     assert cut_off.returncode in (0, 1)
 
 
+@pytest.mark.slow
 def test_schema_urls_in_a_config_are_only_data(offline: tuple[dict[str, str], Path], tmp_path: Path) -> None:
     """`$schema` is a top-level key Flash 0.2.43 ignores (a warning) and Flash 1.3 rejects (an
     error), the directive a comment: both are reported or skipped, never followed. The release
@@ -191,8 +194,6 @@ def test_every_schema_reference_resolves_offline(monkeypatch: pytest.MonkeyPatch
 def test_language_server_offline(offline: tuple[dict[str, str], Path], tmp_path: Path) -> None:
     """The server, with sockets disabled: the same diagnostics as the core, hover and completion
     on the `$schema` key and the directive, and no connection attempt."""
-    pytest.importorskip("pygls")
-    sys.path.insert(0, str(ROOT / "fuzz"))
     from lspclient import Client
 
     env, marker = offline

@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lspclient import Client, frame, server_env
 
 from flash_schema.lsp_fallback import INSTALL, missing_extras_message, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "fuzz"))
-from lspclient import Client, frame, server_env  # noqa: E402
 
 
 def _messages(data: bytes) -> list[dict[str, Any]]:
@@ -98,6 +97,7 @@ def _shim(tmp_path: Path) -> str:
     return str(tmp_path)
 
 
+@pytest.mark.slow
 def test_lsp_without_extras_speaks_jsonrpc(tmp_path: Path) -> None:
     env = server_env()
     env["PYTHONPATH"] = _shim(tmp_path) + ":" + env["PYTHONPATH"]
@@ -121,10 +121,10 @@ def test_lsp_without_extras_speaks_jsonrpc(tmp_path: Path) -> None:
 EDITOR_ARGS = [[], ["--stdio"], ["--stdio", "--clientProcessId=4242"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", EDITOR_ARGS, ids=["plain", "stdio", "pid"])
 def test_lsp_accepts_what_editors_pass(args: list[str], tmp_path: Path) -> None:
     """Issue 10: `flash-schema lsp --stdio` exited 2 ("No such option"), so VS Code never started it."""
-    pytest.importorskip("pygls")
     with Client(command=[sys.executable, "-m", "flash_schema", "lsp", *args], cwd=str(tmp_path)) as client:
         result = client.initialize(tmp_path)
         assert result["serverInfo"]["name"] == "flash-schema"

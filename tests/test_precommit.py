@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from flash_schema.check import check_text
 
@@ -31,7 +32,6 @@ BROKEN = GOOD + "lora_rank = 512\n"
 
 
 def _hooks() -> list[dict[str, Any]]:
-    yaml = pytest.importorskip("yaml")
     data = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
     assert isinstance(data, list)
     return data
@@ -58,7 +58,6 @@ def test_hook_entry_is_a_console_script() -> None:
 
 
 def _readme_hook_config() -> dict[str, Any]:
-    yaml = pytest.importorskip("yaml")
     readme = (REPO / "README.md").read_text("utf-8")
     section = readme.split("### pre-commit", 1)[1]
     block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
@@ -203,7 +202,6 @@ def test_pre_commit_checks_only_flash_configs(tmp_path: Path) -> None:
     (target / "experiments" / "broken.toml").write_text(BROKEN, "utf-8")
     config = _readme_hook_config()
     config["repos"][0]["repo"] = str(hook_repo)
-    yaml = pytest.importorskip("yaml")
     (target / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), "utf-8")
     _git(target, "init", "-q")
     _git(target, "add", "-A")

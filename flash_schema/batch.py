@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from flash_schema.check import CheckResult, check_config
+from flash_schema.checker import CheckResult, check_config
 from flash_schema.document import Document
 from flash_schema.files import InputError, read_config_bytes
 from flash_schema.releases import Release

@@ -58,7 +58,7 @@ def resume_gc(dialect: str = "1.3") -> None:
 def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[int, str, str]:
     """Run a check; returns (exit code, stdout text, stderr text). No printing here."""
     from flash_schema.batch import check_files
-    from flash_schema.check import check_config
+    from flash_schema.checker import check_config
     from flash_schema.document import Document
     from flash_schema.files import InputError, read_config_bytes
     from flash_schema.releases import resolve
@@ -140,7 +140,7 @@ def _apply_fixes(
     """`--fix` / `--diff`: apply the certain fixes; report the files as they are after them."""
     import difflib
 
-    from flash_schema.check import check_config
+    from flash_schema.checker import check_config
     from flash_schema.fixes import fix_config
     from flash_schema.secrets import redact
 

@@ -9,7 +9,7 @@ from typing import Any
 from flash_schema.diagnostics import format_path
 from flash_schema.dialects import DIALECTS
 from flash_schema.document import Path
-from flash_schema.render import (
+from flash_schema.keydocs import (
     anchor,
     applies_text,
     catalog_table,

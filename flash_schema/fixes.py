@@ -222,7 +222,7 @@ def fix_config(
     Only the checked file is edited (never an overlay); a file with a TOML syntax error is left
     alone, since its edits could land on text the parser never read.
     """
-    from flash_schema.check import check_config
+    from flash_schema.checker import check_config
 
     applied: list[str] = []
     for _ in range(rounds):

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from flash_schema.check import CheckResult
+from flash_schema.checker import CheckResult
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document
 from flash_schema.releases import DEFAULT, INSTALLED, OPTION

@@ -53,8 +53,8 @@ def load() -> None:
     global Document, check_document, check_config, run_check, CheckOptions, DIALECTS
     global resolve_fix, apply_edits, fix_text, fix_config, get_index
     global hover, complete, document_symbols, code_actions, positions, for_editor
-    from flash_schema.check import check_config as _check_config
-    from flash_schema.check import check_document as _check_document
+    from flash_schema.checker import check_config as _check_config
+    from flash_schema.checker import check_document as _check_document
     from flash_schema.cli import CheckOptions as _CheckOptions
     from flash_schema.cli import run_check as _run_check
     from flash_schema.dialects import DIALECTS as _DIALECTS

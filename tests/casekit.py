@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from flash_schema.check import CheckResult, check_config
+from flash_schema.checker import CheckResult, check_config
 from flash_schema.document import Document
 from flash_schema.fixes import resolve as resolve_fix
 from flash_schema.reporting import position

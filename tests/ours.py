@@ -16,7 +16,7 @@ from typing import Any
 import regress
 from jsonschema import Draft7Validator, ValidationError, validators
 
-from flash_schema.check import CheckResult, check_config
+from flash_schema.checker import CheckResult, check_config
 from flash_schema.document import Document
 from flash_schema.export import export_schema
 from flash_schema.releases import resolve

@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flash_schema.check import check_document
+from flash_schema.checker import check_document
 from flash_schema.cli import CheckOptions, main, run_check
 from flash_schema.dialects import DIALECTS
 from flash_schema.document import Document
@@ -329,7 +329,7 @@ def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 SERVER_PATH = """
 import json, sys, time
-from flash_schema.check import check_document
+from flash_schema.checker import check_document
 from flash_schema.document import Document
 raw = open(sys.argv[1], "rb").read()
 text = raw.decode("utf-8", "replace")  # what an editor sends for bytes that are not UTF-8

@@ -22,7 +22,7 @@ from flash_schema.cli import main
 from flash_schema.diagnostics import format_path
 from flash_schema.dialects import DIALECTS, NEWEST, releases_data, schema_file
 from flash_schema.document import Document
-from flash_schema.render import anchor, catalog_table, doc_link, example_toml, key_markdown, reference_page
+from flash_schema.keydocs import anchor, catalog_table, doc_link, example_toml, key_markdown, reference_page
 from flash_schema.rules import registry
 from flash_schema.schema_index import SchemaIndex, get_index
 

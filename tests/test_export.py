@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from jsonschema import Draft7Validator, Draft202012Validator, validators
 
 from flash_schema import keywords as kw
-from flash_schema.check import check_config
+from flash_schema.checker import check_config
 from flash_schema.cli import main
 from flash_schema.dialects import DIALECTS as FLASH_DIALECTS
 from flash_schema.dialects import NEWEST, load_schema, schema_file, validator

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from flash_schema import dialects
-from flash_schema.check import check_document
+from flash_schema.checker import check_document
 from flash_schema.document import Document
 
 ROOT = Path(__file__).resolve().parent.parent

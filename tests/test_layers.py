@@ -34,7 +34,11 @@ def import_graph() -> dict[str, set[str]]:
                 base = node.module or ""
                 if node.level:  # a relative import
                     base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base]).strip(".")
-                targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+                # `from pkg import module` depends on the module; `from pkg import name` on pkg
+                # itself (the package's __init__, a facade over its modules, is not a dependency
+                # of the modules it is importing them for).
+                submodules = [f"{base}.{alias.name}" for alias in node.names]
+                targets = [t if t in found else base for t in submodules]
             graph[name].update(t for t in targets if t in found and t != name)
     return graph
 

@@ -51,7 +51,7 @@ from casekit import UPDATE, load_cases
 from corpus import generate
 from jsonschema import Draft7Validator
 
-from flash_schema.check import CheckResult, check_config, check_text
+from flash_schema.checker import CheckResult, check_config, check_text
 from flash_schema.diagnostics import Severity
 from flash_schema.dialects import DIALECTS
 from flash_schema.document import Document

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from flash_schema.check import check_text
+from flash_schema.checker import check_text
 
 REPO = Path(__file__).resolve().parents[1]
 HOOK_ID = "flash-schema-check"

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from speed import examples
 
-from flash_schema.check import CheckResult, check_config, check_document
+from flash_schema.checker import CheckResult, check_config, check_document
 from flash_schema.cli import CheckOptions, main, run_check
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document, Span

@@ -24,7 +24,7 @@ from jsonschema import Draft7Validator
 
 from flash_schema import dialects
 from flash_schema import keywords as kw
-from flash_schema.check import check_text
+from flash_schema.checker import check_text
 from flash_schema.diagnostics import Severity, format_path
 from flash_schema.releases import known
 from flash_schema.rules import TARGETS, Registry, RegistryError, registry

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import pytest
 from click.testing import CliRunner
 
-from flash_schema.check import check_text
+from flash_schema.checker import check_text
 from flash_schema.cli import main
 from flash_schema.document import Document
 from flash_schema.secrets import redact, secret_kind
@@ -202,7 +202,7 @@ def test_the_editor_never_shows_a_secret() -> None:
     from flash_schema_lsp.features.diagnostics import for_editor
     from flash_schema_lsp.features.hover import hover
 
-    from flash_schema.check import check_document
+    from flash_schema.checker import check_document
     from flash_schema.schema_index import get_index
 
     index = get_index("0.2.43")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flash_schema.check import check_text
+from flash_schema.checker import check_text
 from flash_schema.document import Document
 from flash_schema.fixes import resolve
 

@@ -87,7 +87,7 @@ class OpenDocument:
     def diagnostics(self) -> list[Diagnostic]:
         """The core's diagnostics of the current text, computed once per text."""
         if self._diagnostics is None:
-            from flash_schema.check import check_document
+            from flash_schema.checker import check_document
 
             self._diagnostics = check_document(self.document(), self.dialect)
         return self._diagnostics

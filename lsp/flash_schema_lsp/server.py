@@ -226,7 +226,7 @@ async def initialized(ls: FlashLanguageServer, _params: lsp.InitializedParams) -
 def _warm_up(ls: FlashLanguageServer) -> None:
     """Import the core and build the schema index and validator while the client is idle."""
     try:
-        from flash_schema.check import check_document
+        from flash_schema.checker import check_document
         from flash_schema.document import Document
 
         ls.index()

@@ -15,10 +15,10 @@ from flash_schema_lsp.features.documentation import Documentation
 from flash_schema_lsp.features.hover import hover
 from flash_schema_lsp.features.symbols import document_symbols
 
-from flash_schema.check import check_document
+from flash_schema.checker import check_document
 from flash_schema.diagnostics import Severity
 from flash_schema.document import Document
-from flash_schema.render import key_markdown
+from flash_schema.keydocs import key_markdown
 from flash_schema.schema_index import get_index
 
 #: These cases are written for Flash 0.2.43 (the dialect-specific ones for 1.3 are at the end).

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flash_schema_lsp.features.reparse import changed_region, reparse
 
-from flash_schema.check import check_document
+from flash_schema.checker import check_document
 from flash_schema.document import Document
 from flash_schema.files import MAX_BYTES
 

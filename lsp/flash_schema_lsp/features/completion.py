@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from flash_schema.diagnostics import format_path
 from flash_schema.document import Document, Path, Span
-from flash_schema.render import toml_literal, type_text
+from flash_schema.keydocs import toml_literal, type_text
 from flash_schema.schema_index import KeyInfo, SchemaIndex, is_platform_managed
 from flash_schema.spans import without_indices
 from flash_schema_lsp.features.completion_context import (

@@ -1,6 +1,6 @@
 """The documentation the editor shows for a key or a value, for this config's algorithm and thinking mode.
 
-The Markdown is :mod:`flash_schema.render`'s (the text the reference docs are built from) plus a
+The Markdown is :mod:`flash_schema.keydocs`'s (the text the reference docs are built from) plus a
 link to the key's section of the reference.  Hover shows it at once; completion sends a
 ``Documentation`` reference with each item and renders it only when the editor asks
 (``completionItem/resolve``).
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flash_schema.document import Path
-from flash_schema.render import doc_link, key_markdown, value_markdown
+from flash_schema.keydocs import doc_link, key_markdown, value_markdown
 from flash_schema.schema_index import SchemaIndex
 
 
@@ -43,7 +43,7 @@ def _with_link(index: SchemaIndex, text: str, path: Path) -> str:
 
 @functools.lru_cache(maxsize=512)
 def key_documentation(index: SchemaIndex, path: Path, algorithm: str | None, thinking: bool) -> str | None:
-    """A key's or table's Markdown (``render.key_markdown``) with a reference link; ``None`` if unknown."""
+    """A key's or table's Markdown (``keydocs.key_markdown``) with a reference link; ``None`` if unknown."""
     info = index.info(path)
     if info is None:
         return None

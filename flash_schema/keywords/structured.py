@@ -178,23 +178,23 @@ def _is_object_schema(node: Mapping[str, Any]) -> bool:
 
 
 def _schema_nodes(schema: Any) -> Iterator[Mapping[str, Any]]:
+    """Every subschema of a JSON schema, depth first, in Flash's order."""
     if not isinstance(schema, dict):
         return
     yield schema
+    for child in _children(schema):
+        yield from _schema_nodes(child)
+
+
+def _children(schema: Mapping[str, Any]) -> Iterator[Any]:
     for key in _SCHEMA_MAPS:
         children = schema.get(key)
         if isinstance(children, dict):
-            for child in children.values():
-                yield from _schema_nodes(child)
+            yield from children.values()
     for key in _SCHEMA_VALUES:
         child = schema.get(key)
-        if isinstance(child, list):
-            for item in child:
-                yield from _schema_nodes(item)
-        else:
-            yield from _schema_nodes(child)
+        yield from child if isinstance(child, list) else (child,)
     for key in _SCHEMA_LISTS:
         children = schema.get(key)
         if isinstance(children, list):
-            for child in children:
-                yield from _schema_nodes(child)
+            yield from children

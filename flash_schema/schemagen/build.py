@@ -166,23 +166,14 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         if secrets:
             root["x-flash-reserved-secrets"] = sorted(secrets["reserved"])
         properties: dict[str, Any] = {}
-        required: list[str] = []
-        messages: dict[str, str] = {}
-        hints: dict[str, str] = {}
+        members: dict[str, Entry] = {}
         for name in table.get("order", []):
             node, entry = self._top_member(name)
             if node is None or entry is None:
                 continue
             properties[name] = node
-            if entry.get("required") is True:
-                required.append(name)
-                if "required_message" in entry:
-                    messages[name] = fill(str(entry["required_message"]), self.words)
-                if "required_hint" in entry:
-                    hints[name] = fill(str(entry["required_hint"]), self.words)
-        root["required"] = required
-        root["x-flash-message-required"] = messages
-        root["x-flash-hint-required"] = hints
+            members[name] = entry
+        root.update(self._required(members, always=True))
         root["properties"] = properties
         root["additionalProperties"] = self._top_unknown(str(table.get("unknown", "strict")), properties)
         root["allOf"] = self._algorithm_blocks() + self._model_blocks() + self._cross_key_blocks()
@@ -232,28 +223,25 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             return self._table(name), table_entry
         return None, None
 
+    def _required(self, members: Mapping[str, Entry], *, always: bool = False) -> dict[str, Any]:
+        """JSON Schema's ``required`` for the members marked ``required = true``, with their
+        messages and hints (empty, unless ``always``, when none is required)."""
+        required = [key for key, entry in members.items() if entry.get("required") is True]
+        if not required and not always:
+            return {}
+        words = {"required_message": "x-flash-message-required", "required_hint": "x-flash-hint-required"}
+        out: dict[str, Any] = {"required": required}
+        for facet, keyword in words.items():
+            out[keyword] = {k: fill(str(members[k][facet]), self.words) for k in required if facet in members[k]}
+        return out
+
     def _table(self, name: str) -> dict[str, Any]:
         entries = self.tables[name]
         meta = entries["table"]
         node = self._key(meta, (name,))
-        props = {}
-        required: list[str] = []
-        messages: dict[str, str] = {}
-        hints: dict[str, str] = {}
-        for key, entry in entries.items():
-            if key == "table":
-                continue
-            props[key] = self._key(entry, (name, key))
-            if entry.get("required") is True:
-                required.append(key)
-                if "required_message" in entry:
-                    messages[key] = fill(str(entry["required_message"]), self.words)
-                if "required_hint" in entry:
-                    hints[key] = fill(str(entry["required_hint"]), self.words)
-        if required:
-            node["required"] = required
-            node["x-flash-message-required"] = messages
-            node["x-flash-hint-required"] = hints
+        members = {key: entry for key, entry in entries.items() if key != "table"}
+        props = {key: self._key(entry, (name, key)) for key, entry in members.items()}
+        node.update(self._required(members))
         if props:
             node["properties"] = props
         unknown = meta.get("unknown")

@@ -118,6 +118,14 @@ def _git(cwd: Path, *args: str) -> str:
     return proc.stdout
 
 
+def _pre_commit(cwd: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pre-commit in ``cwd``, with its cache under ``tmp_path`` and a clean environment."""
+    env = {**_clean_env(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+    return subprocess.run(
+        [_tool("pre-commit"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+
+
 def _clean_env() -> dict[str, str]:
     """This environment minus what would point git or pre-commit at the outer repository."""
     return {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
@@ -152,18 +160,10 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     (target / "configs" / "broken.toml").write_text(BROKEN, "utf-8")
     _git(target, "init", "-q")
     _git(target, "add", "-A")
-    env = {**_clean_env(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
 
     def try_repo(file: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [_tool("pre-commit"), "try-repo", str(hook_repo), HOOK_ID, "--color", "never", "--files", file],
-            cwd=target,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
+        args = ("try-repo", str(hook_repo), HOOK_ID, "--color", "never", "--files", file)
+        return _pre_commit(target, tmp_path, *args)
 
     good = try_repo("configs/good.toml")
     assert good.returncode == 0, good.stdout + good.stderr
@@ -205,18 +205,9 @@ def test_pre_commit_checks_only_flash_configs(tmp_path: Path) -> None:
     (target / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), "utf-8")
     _git(target, "init", "-q")
     _git(target, "add", "-A")
-    env = {**_clean_env(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
 
     def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [_tool("pre-commit"), *args],
-            cwd=target,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
+        return _pre_commit(target, tmp_path, *args)
 
     pinned = pre_commit("autoupdate", "--bleeding-edge", "--freeze")
     assert pinned.returncode == 0, pinned.stdout + pinned.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+from .common_rules import RESERVED_SECRETS_CORE
 from .toml_doc import Builder, Doc, Raw, TomlValue, slug, toml_literal, v
 
 # Catalog of freesolo-flash 0.2.43 (parser-facts §6), hard-coded so the generator does not depend
@@ -43,17 +44,7 @@ FLOAT_KNOBS: dict[str, float] = {  # [train] float knob -> parse-time minimum
     "advantage_clip": 0.0,
     "thinking_length_penalty_coef": 0.0,  # also <= 1
 }
-RESERVED_SECRETS = (
-    "RUNPOD_API_KEY",
-    "HF_TOKEN",
-    "HUGGING_FACE_HUB_TOKEN",
-    "GITHUB_TOKEN",
-    "FREESOLO_API_KEY",
-    "FREESOLO_INTERNAL_KEY",
-    "RUN_ID",
-    "HF_REPO",
-    "FLASH_ARM",
-)
+RESERVED_SECRETS = ("RUNPOD_API_KEY", *RESERVED_SECRETS_CORE, "FLASH_ARM")
 
 
 def sft_doc(model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from datetime import date
 
+from .common_rules import ENV_ID_CORNERS_BAD, ENV_ID_CORNERS_OK, environment_ids
 from .d0243_base import RESERVED_SECRETS, full_grpo_doc, full_sft_doc, grpo_doc, sft_doc
 from .toml_doc import Builder, TomlValue, slug, v
 
@@ -27,14 +28,7 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/",
     "HTTPS://GitHub.com/acme/env",
     "https://github.com/acme/env?tab=readme",
-    # URL corners Python's parser allows (empty segments, params, a fragment, a tab it drops)
-    "https://github.com//acme//env//",
-    "https://github.com/acme/env;params",
-    "https://github.com/acme/env/;x",
-    "https://github.com/acme/env#readme",
-    "https://git\thub.com/acme/env",
-    "github:acme/env: envs/x.py ",
-    "github:acme/env:a/.../x.py",
+    *ENV_ID_CORNERS_OK,
 )
 INVALID_ENV_IDS = (
     "a/b/c",
@@ -63,31 +57,13 @@ INVALID_ENV_IDS = (
     "ftp://github.com/acme/env",
     "git@github.com:acme/env.git",
     "null",
-    # a bracket Python's URL parser refuses ("Invalid IPv6 URL"), dot segments behind `\\` and in URLs
     "//[a/b",
-    "https://[github.com/acme/env",
-    "https://github.com/acme/env/blob/main/./x.py",
-    "https://github.com/acme/env/blob/main/x/..?y",
-    "github:acme/env:a\\..\\x.py",
+    *ENV_ID_CORNERS_BAD,
 )
 
 
 def _environment_ids(b: Builder) -> None:
-    for algo, doc in (("sft", sft_doc()), ("grpo", grpo_doc())):
-        for i, env_id in enumerate(VALID_ENV_IDS):
-            if algo == "grpo" and i % 2:
-                continue
-            b.add(
-                f"env-id/{algo}/ok-{i:02d}-{slug(env_id)}",
-                doc.with_value("environment", "id", env_id),
-            )
-        for i, env_id in enumerate(INVALID_ENV_IDS):
-            if algo == "grpo" and i % 3:
-                continue
-            b.add(
-                f"env-id/{algo}/bad-{i:02d}-{slug(env_id)}",
-                doc.with_value("environment", "id", env_id),
-            )
+    environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
     b.add("env-id/missing", sft_doc().without("environment", "id"))
     b.add("env-id/empty", sft_doc().with_value("environment", "id", ""))
     b.add("env-id/no-environment", sft_doc().without("environment"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from .common_rules import ENV_ID_CORNERS_BAD, ENV_ID_CORNERS_OK, RESERVED_SECRETS_CORE, environment_ids
 from .d10_base import full_doc, grpo_doc, opd_doc, sft_doc
 from .toml_doc import Builder, TomlValue, slug, v
 
@@ -22,14 +23,7 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/blob/main/env.py",
     "https://github.com/acme/env/tree/dev/envs/x",
     "HTTPS://GitHub.com/acme/env",
-    # URL corners Python's parser allows (empty segments, params, a fragment, a tab it drops)
-    "https://github.com//acme//env//",
-    "https://github.com/acme/env;params",
-    "https://github.com/acme/env/;x",
-    "https://github.com/acme/env#readme",
-    "https://git\thub.com/acme/env",
-    "github:acme/env: envs/x.py ",
-    "github:acme/env:a/.../x.py",
+    *ENV_ID_CORNERS_OK,
 )
 INVALID_ENV_IDS = (
     "acme/lab/env",
@@ -45,25 +39,13 @@ INVALID_ENV_IDS = (
     "https://gitlab.com/acme/env",
     "https://github.com/acme/env/issues",
     "git@github.com:acme/env.git",
-    # a bracket Python's URL parser refuses ("Invalid IPv6 URL"), dot segments behind `\\` and in URLs
     "//[a/b",
-    "https://[github.com/acme/env",
-    "https://github.com/acme/env/blob/main/./x.py",
-    "https://github.com/acme/env/blob/main/x/..?y",
-    "github:acme/env:a\\..\\x.py",
+    *ENV_ID_CORNERS_BAD,
 )
 
 
 def _environment_ids(b: Builder) -> None:
-    for algorithm, doc in (("sft", sft_doc()), ("grpo", grpo_doc())):
-        for i, env_id in enumerate(VALID_ENV_IDS):
-            if algorithm == "grpo" and i % 2:
-                continue
-            b.add(f"env-id/{algorithm}/ok-{i:02d}-{slug(env_id)}", doc.with_value("environment", "id", env_id))
-        for i, env_id in enumerate(INVALID_ENV_IDS):
-            if algorithm == "grpo" and i % 3:
-                continue
-            b.add(f"env-id/{algorithm}/bad-{i:02d}-{slug(env_id)}", doc.with_value("environment", "id", env_id))
+    environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
     doc = sft_doc()
     b.each("env-id/type", doc, "environment", "id", v({"int": 12, "false": False, "empty": "", "array": ["a/b"]}))
     b.add("env-id/missing", doc.without("environment", "id"))
@@ -72,18 +54,7 @@ def _environment_ids(b: Builder) -> None:
         b.add(f"env-id/extra-key/{key}", doc.with_value("environment", key, "x"))
 
 
-RESERVED = (
-    "RUNPOD_API_KEY",
-    "HF_TOKEN",
-    "HUGGING_FACE_HUB_TOKEN",
-    "GITHUB_TOKEN",
-    "FREESOLO_API_KEY",
-    "FREESOLO_INTERNAL_KEY",
-    "RUN_ID",
-    "HF_REPO",
-    "FLASH_ARM",
-    "SEED",
-)
+RESERVED = ("RUNPOD_API_KEY", *RESERVED_SECRETS_CORE, "FLASH_ARM", "SEED")
 
 
 def _secrets(b: Builder) -> None:

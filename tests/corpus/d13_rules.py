@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from .common_rules import ENV_ID_CORNERS_BAD, ENV_ID_CORNERS_OK, RESERVED_SECRETS_CORE, environment_ids
 from .d13_base import PROJECT, base_doc, full_doc, grpo_doc, opd_doc, sft_doc
 from .toml_doc import Builder, TomlValue, slug, v
 
@@ -65,14 +66,7 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/blob/main/env.py",
     "https://github.com/acme/env/tree/dev/envs/x",
     "https://github.com/acme/env/blob/main/envs%2Fx.py",
-    # URL corners Python's parser allows (empty segments, params, a fragment, a tab it drops)
-    "https://github.com//acme//env//",
-    "https://github.com/acme/env;params",
-    "https://github.com/acme/env/;x",
-    "https://github.com/acme/env#readme",
-    "https://git\thub.com/acme/env",
-    "github:acme/env: envs/x.py ",
-    "github:acme/env:a/.../x.py",
+    *ENV_ID_CORNERS_OK,
 )
 INVALID_ENV_IDS = (
     "acme/env",
@@ -95,25 +89,13 @@ INVALID_ENV_IDS = (
     "https://www.github.com/acme/env",
     "git@github.com:acme/env.git",
     "acme",
-    # a bracket Python's URL parser refuses ("Invalid IPv6 URL"), dot segments behind `\\` and in URLs
     "//[a/b/c",
-    "https://[github.com/acme/env",
-    "https://github.com/acme/env/blob/main/./x.py",
-    "https://github.com/acme/env/blob/main/x/..?y",
-    "github:acme/env:a\\..\\x.py",
+    *ENV_ID_CORNERS_BAD,
 )
 
 
 def _environment_ids(b: Builder) -> None:
-    for algorithm, doc in (("sft", sft_doc()), ("grpo", grpo_doc())):
-        for i, env_id in enumerate(VALID_ENV_IDS):
-            if algorithm == "grpo" and i % 2:
-                continue
-            b.add(f"env-id/{algorithm}/ok-{i:02d}-{slug(env_id)}", doc.with_value("environment", "id", env_id))
-        for i, env_id in enumerate(INVALID_ENV_IDS):
-            if algorithm == "grpo" and i % 3:
-                continue
-            b.add(f"env-id/{algorithm}/bad-{i:02d}-{slug(env_id)}", doc.with_value("environment", "id", env_id))
+    environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
     doc = sft_doc()
     b.each("env-id/type", doc, "environment", "id", v({"int": 12, "false": False, "empty": "", "array": ["a/b/c"]}))
     b.add("env-id/missing", doc.without("environment", "id"))
@@ -154,13 +136,7 @@ def _pip(b: Builder) -> None:
 RESERVED = (
     "MODAL_TOKEN_ID",
     "MODAL_TOKEN_SECRET",
-    "HF_TOKEN",
-    "HUGGING_FACE_HUB_TOKEN",
-    "GITHUB_TOKEN",
-    "FREESOLO_API_KEY",
-    "FREESOLO_INTERNAL_KEY",
-    "RUN_ID",
-    "HF_REPO",
+    *RESERVED_SECRETS_CORE,
     "GIT_ASKPASS",
     "FLASH_ARM",
     "SEED",

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from datetime import date
 
-from .common_rules import ENV_ID_CORNERS_BAD, ENV_ID_CORNERS_OK, environment_ids
+from . import shared_rules as shared
 from .d0243_base import RESERVED_SECRETS, full_grpo_doc, full_sft_doc, grpo_doc, sft_doc
 from .toml_doc import Builder, TomlValue, slug, v
 
@@ -28,7 +28,7 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/",
     "HTTPS://GitHub.com/acme/env",
     "https://github.com/acme/env?tab=readme",
-    *ENV_ID_CORNERS_OK,
+    *shared.ENV_ID_CORNERS_OK,
 )
 INVALID_ENV_IDS = (
     "a/b/c",
@@ -58,12 +58,12 @@ INVALID_ENV_IDS = (
     "git@github.com:acme/env.git",
     "null",
     "//[a/b",
-    *ENV_ID_CORNERS_BAD,
+    *shared.ENV_ID_CORNERS_BAD,
 )
 
 
 def _environment_ids(b: Builder) -> None:
-    environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
+    shared.environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
     b.add("env-id/missing", sft_doc().without("environment", "id"))
     b.add("env-id/empty", sft_doc().with_value("environment", "id", ""))
     b.add("env-id/no-environment", sft_doc().without("environment"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from .common_rules import ENV_ID_CORNERS_BAD, ENV_ID_CORNERS_OK, RESERVED_SECRETS_CORE, environment_ids
+from . import shared_rules as shared
 from .d10_base import full_doc, grpo_doc, opd_doc, sft_doc
 from .toml_doc import Builder, TomlValue, slug, v
 
@@ -23,7 +23,7 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/blob/main/env.py",
     "https://github.com/acme/env/tree/dev/envs/x",
     "HTTPS://GitHub.com/acme/env",
-    *ENV_ID_CORNERS_OK,
+    *shared.ENV_ID_CORNERS_OK,
 )
 INVALID_ENV_IDS = (
     "acme/lab/env",
@@ -40,12 +40,12 @@ INVALID_ENV_IDS = (
     "https://github.com/acme/env/issues",
     "git@github.com:acme/env.git",
     "//[a/b",
-    *ENV_ID_CORNERS_BAD,
+    *shared.ENV_ID_CORNERS_BAD,
 )
 
 
 def _environment_ids(b: Builder) -> None:
-    environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
+    shared.environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
     doc = sft_doc()
     b.each("env-id/type", doc, "environment", "id", v({"int": 12, "false": False, "empty": "", "array": ["a/b"]}))
     b.add("env-id/missing", doc.without("environment", "id"))
@@ -54,7 +54,7 @@ def _environment_ids(b: Builder) -> None:
         b.add(f"env-id/extra-key/{key}", doc.with_value("environment", key, "x"))
 
 
-RESERVED = ("RUNPOD_API_KEY", *RESERVED_SECRETS_CORE, "FLASH_ARM", "SEED")
+RESERVED = ("RUNPOD_API_KEY", *shared.RESERVED_SECRETS_CORE, "FLASH_ARM", "SEED")
 
 
 def _secrets(b: Builder) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from .common_rules import ENV_ID_CORNERS_BAD, ENV_ID_CORNERS_OK, RESERVED_SECRETS_CORE, environment_ids
+from . import shared_rules as shared
 from .d13_base import PROJECT, base_doc, full_doc, grpo_doc, opd_doc, sft_doc
 from .toml_doc import Builder, TomlValue, slug, v
 
@@ -66,7 +66,7 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/blob/main/env.py",
     "https://github.com/acme/env/tree/dev/envs/x",
     "https://github.com/acme/env/blob/main/envs%2Fx.py",
-    *ENV_ID_CORNERS_OK,
+    *shared.ENV_ID_CORNERS_OK,
 )
 INVALID_ENV_IDS = (
     "acme/env",
@@ -90,12 +90,12 @@ INVALID_ENV_IDS = (
     "git@github.com:acme/env.git",
     "acme",
     "//[a/b/c",
-    *ENV_ID_CORNERS_BAD,
+    *shared.ENV_ID_CORNERS_BAD,
 )
 
 
 def _environment_ids(b: Builder) -> None:
-    environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
+    shared.environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
     doc = sft_doc()
     b.each("env-id/type", doc, "environment", "id", v({"int": 12, "false": False, "empty": "", "array": ["a/b/c"]}))
     b.add("env-id/missing", doc.without("environment", "id"))
@@ -136,7 +136,7 @@ def _pip(b: Builder) -> None:
 RESERVED = (
     "MODAL_TOKEN_ID",
     "MODAL_TOKEN_SECRET",
-    *RESERVED_SECRETS_CORE,
+    *shared.RESERVED_SECRETS_CORE,
     "GIT_ASKPASS",
     "FLASH_ARM",
     "SEED",

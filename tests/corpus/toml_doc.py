@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-__all__ = ["Builder", "Case", "Doc", "Raw", "TomlValue", "slug", "toml_key", "toml_literal", "toml_string", "v"]
+__all__ = ["Builder", "Case", "Doc", "Raw", "TomlValue", "pick", "slug", "toml_key", "toml_literal", "toml_string", "v"]
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,11 @@ class Doc:
 def v(variants: dict[str, TomlValue]) -> dict[str, TomlValue]:
     """Type a literal table of named value variants (keeps mypy from inferring ``object``)."""
     return variants
+
+
+def pick(variants: Mapping[str, TomlValue], *names: str) -> dict[str, TomlValue]:
+    """The named variants, in the order given (a dialect's selection from a shared table)."""
+    return {name: variants[name] for name in names}
 
 
 def slug(text: str) -> str:

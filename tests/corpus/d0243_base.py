@@ -46,6 +46,11 @@ FLOAT_KNOBS: dict[str, float] = {  # [train] float knob -> parse-time minimum
     "thinking_length_penalty_coef": 0.0,  # also <= 1
 }
 RESERVED_SECRETS = ("RUNPOD_API_KEY", *RESERVED_SECRETS_CORE, "FLASH_ARM")
+# The named `algorithm` values (shared_base.ALGORITHM_VALUES) the dual config is tried with.
+ALGORITHM_VARIANTS = (
+    *("GRPO", "space-grpo", "empty", "false", "zero", "one", "opd"),
+    *("empty-array", "empty-table", "true", "array", "SFT", "float-zero"),
+)
 # The kinds of wrong value 0.2.43's keys are tried with (WRONG_TYPES but a TOML time).
 WRONG_KINDS = ("str", "bool", "array", "table", "date", "datetime")
 
@@ -140,20 +145,7 @@ def _typos(b: Builder) -> None:
     b.add("typo/top-key/algoritm-dual", dual.with_value("", "algoritm", "grpo"))
     b.add("typo/top-key/thinkng", grpo.renamed_key("", "thinking", "thinkng"))
     shared.renamed_tables(b, sft, shared.TABLE_TYPOS)
-    shared.renamed_keys(
-        b,
-        "train-key",
-        sft,
-        "train",
-        (
-            ("lora_rank", "lora_rnak"),
-            ("learning_rate", "learning-rate"),
-            ("learning_rate", "lr"),
-            ("max_examples", "max_example"),
-            ("batch_size", "batchsize"),
-            ("epochs", "num_epochs"),
-        ),
-    )
+    shared.renamed_keys(b, "train-key", sft, "train", shared.TRAIN_KEY_TYPOS)
     shared.renamed_keys(
         b, "train-key", grpo, "train", (("group_size", "group-size"), ("steps", "step"), ("max_tokens", "max_new"))
     )
@@ -296,11 +288,7 @@ def _lora_caps(b: Builder) -> None:
 
 
 def _algorithms(b: Builder) -> None:
-    variants = pick(
-        shared.ALGORITHM_VALUES,
-        *("GRPO", "space-grpo", "empty", "false", "zero", "one", "opd", "empty-array", "empty-table", "true"),
-        *("array", "SFT", "float-zero"),
-    )
+    variants = pick(shared.ALGORITHM_VALUES, *ALGORITHM_VARIANTS)
     b.each("algorithm/dual", dual_doc(), "", "algorithm", variants)
     for name in ("GRPO", "empty", "false", "opd"):
         b.add(f"algorithm/grpo-base/{name}", grpo_doc().with_value("", "algorithm", variants[name]))

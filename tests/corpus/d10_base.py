@@ -12,21 +12,21 @@ from datetime import date
 from functools import partial
 
 from . import shared_base as shared
+from .d0243_base import SERVING_LORA_RANK_CAP
 from .toml_doc import Builder, Doc, Raw, TomlValue, pick, v
 
-# Catalog of freesolo-flash 1.0.1 (flash/catalog.py): id -> serving rank cap; every model runs sft,
-# grpo and opd, and every model is "hybrid" (thinking on or off).
-CATALOG: dict[str, int] = {
-    "openbmb/MiniCPM5-1B": 128,
-    "Qwen/Qwen3.5-0.8B": 128,
-    "Qwen/Qwen3.5-2B": 128,
-    "Qwen/Qwen3.5-4B": 64,
-    "Qwen/Qwen3.5-9B": 64,
-    "Qwen/Qwen3.6-35B-A3B": 64,
-}
+# Catalog of freesolo-flash 1.0.1 (flash/catalog.py): id -> serving rank cap, the same six models and caps
+# as 0.2.43's; every model runs sft, grpo and opd, and every model is "hybrid" (thinking on or off).
+CATALOG: dict[str, int] = SERVING_LORA_RANK_CAP
 LATER_MODELS = ("Qwen/Qwen3.6-27B", "Qwen/Qwen3.8-27B")  # added in 1.0.13 and 1.3.8
 DEFAULT_MODEL = "Qwen/Qwen3.5-4B"
 ALGORITHMS = ("sft", "grpo", "opd")
+
+# The named `algorithm` values (shared_base.ALGORITHM_VALUES) the OPD config is tried with.
+ALGORITHM_VARIANTS = (
+    *("GRPO", "Opd", "space-grpo", "empty", "false", "zero", "empty-array"),
+    *("one", "true", "array", "rl", "opsd", "dpo"),
+)
 
 # [train] integer knob -> (parse-time minimum, algorithm of the base config it is tried under)
 INT_KNOBS: dict[str, tuple[int, str]] = {
@@ -109,11 +109,7 @@ def _typos(b: Builder) -> None:
     b.add("typo/top-key/thinkng", grpo.renamed_key("", "thinking", "thinkng"))
     shared.renamed_tables(b, sft, shared.TABLE_TYPOS)
     train_typos = (
-        ("lora_rank", "lora_rnak"),
-        ("learning_rate", "lr"),
-        ("max_examples", "max_example"),
-        ("batch_size", "batchsize"),
-        ("epochs", "num_epochs"),
+        *((old, new) for old, new in shared.TRAIN_KEY_TYPOS if new != "learning-rate"),
         ("max_context_tokens", "max_context_token"),
         ("max_context_tokens", "max_seq_len"),
         ("save_at_steps", "save_steps"),
@@ -208,11 +204,7 @@ def _catalog(b: Builder) -> None:
 
 
 def _algorithms(b: Builder) -> None:
-    variants = pick(
-        shared.ALGORITHM_VALUES,
-        *("GRPO", "Opd", "space-grpo", "empty", "false", "zero", "empty-array", "one", "true", "array"),
-        *("rl", "opsd", "dpo"),
-    )
+    variants = pick(shared.ALGORITHM_VALUES, *ALGORITHM_VARIANTS)
     b.each("algorithm/opd-base", opd_doc(), "", "algorithm", variants)
     shared.misplaced_algorithm(b, grpo_doc())
     for algorithm in ALGORITHMS:

@@ -124,12 +124,7 @@ def _typos(b: Builder) -> None:
     shared.renamed_tables(b, sft, [(old, new) for old, new in shared.TABLE_TYPOS if old != "worker_env"])
     b.add("typo/table/gpus", sft.with_table("gpus", {"count": 1}))
     train_typos = (
-        ("lora_rank", "lora_rnak"),
-        ("learning_rate", "learning-rate"),
-        ("learning_rate", "lr"),
-        ("max_examples", "max_example"),
-        ("batch_size", "batchsize"),
-        ("epochs", "num_epochs"),
+        *shared.TRAIN_KEY_TYPOS,
         ("max_context_tokens", "max_context_token"),
         ("save_at_steps", "save_steps"),
     )

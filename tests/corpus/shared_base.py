@@ -42,6 +42,16 @@ TABLE_TYPOS = (
     ("environment.params", "environment.param"),
 )
 
+# The [train] key typos every release's SFT config is tried with (1.0 leaves out `learning-rate`).
+TRAIN_KEY_TYPOS = (
+    ("lora_rank", "lora_rnak"),
+    ("learning_rate", "learning-rate"),
+    ("learning_rate", "lr"),
+    ("max_examples", "max_example"),
+    ("batch_size", "batchsize"),
+    ("epochs", "num_epochs"),
+)
+
 # Named values of `algorithm` (case, spacing, other types, algorithms of other releases or none);
 # each dialect picks the ones it tries.
 ALGORITHM_VALUES: dict[str, TomlValue] = {

@@ -163,7 +163,7 @@ def _wrong_types(b: Builder) -> None:
     for key, (_minimum, algorithm) in INT_KNOBS.items():
         kinds = shared.WRONG_TYPES if key in ("epochs", "save_every") else ("str", "bool", "array", "table", "date")
         shared.wrong_types(b, full_doc(algorithm), "train", key, kinds)
-    for key, (_minimum, algorithm) in FLOAT_KNOBS.items():
+    for key, (_fmin, algorithm) in FLOAT_KNOBS.items():
         shared.wrong_types(b, full_doc(algorithm), "train", key, ("str", "bool", "array", "date"))
     sft = full_doc("sft")
     shared.model_types(b, sft, DEFAULT_MODEL)

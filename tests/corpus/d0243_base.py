@@ -6,9 +6,11 @@ Mutations follow /work/shared/flash/parser-facts-0.2.43.md (the generator does n
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 
-from .toml_doc import Builder, Doc, Raw, TomlValue, slug, toml_literal, v
+from . import shared_base as shared
+from .shared_rules import RESERVED_SECRETS_CORE
+from .toml_doc import Builder, Doc, Raw, pick, slug, v
 
 # Catalog of freesolo-flash 0.2.43 (parser-facts §6), hard-coded so the generator does not depend
 # on the system under test.
@@ -43,50 +45,34 @@ FLOAT_KNOBS: dict[str, float] = {  # [train] float knob -> parse-time minimum
     "advantage_clip": 0.0,
     "thinking_length_penalty_coef": 0.0,  # also <= 1
 }
-RESERVED_SECRETS = (
-    "RUNPOD_API_KEY",
-    "HF_TOKEN",
-    "HUGGING_FACE_HUB_TOKEN",
-    "GITHUB_TOKEN",
-    "FREESOLO_API_KEY",
-    "FREESOLO_INTERNAL_KEY",
-    "RUN_ID",
-    "HF_REPO",
-    "FLASH_ARM",
+RESERVED_SECRETS = ("RUNPOD_API_KEY", *RESERVED_SECRETS_CORE, "FLASH_ARM")
+# The named `algorithm` values (shared_base.ALGORITHM_VALUES) the dual config is tried with.
+ALGORITHM_VARIANTS = (
+    *("GRPO", "space-grpo", "empty", "false", "zero", "one", "opd"),
+    *("empty-array", "empty-table", "true", "array", "SFT", "float-zero"),
 )
+# The kinds of wrong value 0.2.43's keys are tried with (WRONG_TYPES but a TOML time).
+WRONG_KINDS = ("str", "bool", "array", "table", "date", "datetime")
 
 
 def sft_doc(model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
-    doc = Doc(top={"model": toml_literal(model), "algorithm": toml_literal("sft")})
-    if thinking is not None:
-        doc = doc.with_value("", "thinking", thinking)
-    doc = doc.with_table("environment", {"id": "acme/support-bot"})
-    return doc.with_table("train", {"max_examples": 500})
+    return shared.config_doc(
+        {"model": model, "algorithm": "sft"}, "acme/support-bot", {"max_examples": 500}, thinking=thinking
+    )
 
 
 def grpo_doc(model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
-    doc = Doc(top={"model": toml_literal(model), "algorithm": toml_literal("grpo")})
-    if thinking is not None:
-        doc = doc.with_value("", "thinking", thinking)
-    doc = doc.with_table("environment", {"id": "acme/math-rl"})
-    return doc.with_table("train", {"steps": 20})
+    return shared.config_doc({"model": model, "algorithm": "grpo"}, "acme/math-rl", {"steps": 20}, thinking=thinking)
 
 
 def dual_doc(model: str = DEFAULT_MODEL) -> Doc:
     """Valid under both algorithms (sets max_examples and steps); algorithm left to the caller."""
-    doc = Doc(top={"model": toml_literal(model)})
-    doc = doc.with_table("environment", {"id": "acme/env"})
-    return doc.with_table("train", {"max_examples": 100, "steps": 10})
+    return shared.config_doc({"model": model}, "acme/env", {"max_examples": 100, "steps": 10})
 
 
 def full_sft_doc(model: str = DEFAULT_MODEL) -> Doc:
-    doc = Doc(top={"model": toml_literal(model), "algorithm": toml_literal("sft")})
-    doc = doc.with_value("", "thinking", False)
-    doc = doc.with_table(
-        "environment",
-        {"id": "acme/support-bot", "pip": ["openai>=1.0.0"], "secrets": ["SERVICE_API_KEY"]},
-    )
-    doc = doc.with_table("environment.params", {"split": "train"})
+    doc = Doc().with_values("", {"model": model, "algorithm": "sft", "thinking": False})
+    doc = shared.with_full_environment(doc, "acme/support-bot")
     doc = doc.with_table(
         "train",
         {
@@ -106,8 +92,7 @@ def full_sft_doc(model: str = DEFAULT_MODEL) -> Doc:
 
 
 def full_grpo_doc(model: str = DEFAULT_MODEL) -> Doc:
-    doc = Doc(top={"model": toml_literal(model), "algorithm": toml_literal("grpo")})
-    doc = doc.with_value("", "thinking", False)
+    doc = Doc().with_values("", {"model": model, "algorithm": "grpo", "thinking": False})
     doc = doc.with_table("environment", {"id": "github:acme/math-rl@v1:envs/math.py"})
     doc = doc.with_table(
         "train",
@@ -142,8 +127,7 @@ def all_knobs_doc(algorithm: str) -> Doc:
 def _valid_bases(b: Builder) -> None:
     for model in MODELS:
         m = slug(model)
-        for thinking in (None, True, False):
-            t = {None: "default", True: "thinking", False: "no-thinking"}[thinking]
+        for thinking, t in shared.THINKING:
             b.add(f"base/sft/{m}/{t}", sft_doc(model, thinking=thinking))
             b.add(f"base/grpo/{m}/{t}", grpo_doc(model, thinking=thinking))
         b.add(f"base/full-sft/{m}", full_sft_doc(model))
@@ -151,50 +135,30 @@ def _valid_bases(b: Builder) -> None:
     b.add("base/all-knobs/sft", all_knobs_doc("sft"))
     b.add("base/all-knobs/grpo", all_knobs_doc("grpo"))
     b.add("base/docs-example", full_sft_doc().without("worker_env").without("wandb"))
-    b.add("base/crlf", sft_doc().render().replace("\n", "\r\n"))
-    b.add("base/comments", "# a comment\n" + grpo_doc().render().replace("\n[", "\n# x\n["))
+    shared.layout_variants(b, sft_doc(), grpo_doc())
 
 
 def _typos(b: Builder) -> None:
-    sft, grpo = full_sft_doc(), full_grpo_doc()
-    for old, new in (("model", "modle"), ("model", "Model")):
-        b.add(f"typo/top-key/{new}", sft.renamed_key("", old, new))
+    sft, grpo, dual = full_sft_doc(), full_grpo_doc(), dual_doc()
+    shared.renamed_keys(b, "top-key", sft, "", (("model", "modle"), ("model", "Model")))
     b.add("typo/top-key/algoritm", grpo.renamed_key("", "algorithm", "algoritm"))
-    b.add("typo/top-key/algoritm-dual", dual_doc().with_value("", "algoritm", "grpo"))
+    b.add("typo/top-key/algoritm-dual", dual.with_value("", "algoritm", "grpo"))
     b.add("typo/top-key/thinkng", grpo.renamed_key("", "thinking", "thinkng"))
-    for old, new in (
-        ("environment", "enviroment"),
-        ("environment", "env"),
-        ("train", "trian"),
-        ("train", "training"),
-        ("wandb", "wandn"),
-        ("worker_env", "worker-env"),
-        ("worker_env", "env_vars"),
-        ("environment.params", "environment.param"),
-    ):
-        b.add(f"typo/table/{new}", sft.renamed_table(old, new))
-    for old, new in (
-        ("lora_rank", "lora_rnak"),
-        ("learning_rate", "learning-rate"),
-        ("learning_rate", "lr"),
-        ("max_examples", "max_example"),
-        ("batch_size", "batchsize"),
-        ("epochs", "num_epochs"),
-    ):
-        b.add(f"typo/train-key/{new}", sft.renamed_key("train", old, new))
-    for old, new in (("group_size", "group-size"), ("steps", "step"), ("max_tokens", "max_new")):
-        b.add(f"typo/train-key/{new}", grpo.renamed_key("train", old, new))
+    shared.renamed_tables(b, sft, shared.TABLE_TYPOS)
+    shared.renamed_keys(b, "train-key", sft, "train", shared.TRAIN_KEY_TYPOS)
+    shared.renamed_keys(
+        b, "train-key", grpo, "train", (("group_size", "group-size"), ("steps", "step"), ("max_tokens", "max_new"))
+    )
     b.add("typo/train-key/Lora_Rank", sft.renamed_key("train", "lora_rank", "Lora_Rank"))
-    b.add("typo/env-key/idd", sft.renamed_key("environment", "id", "idd"))
-    b.add("typo/env-key/ID", sft.renamed_key("environment", "id", "ID"))
-    b.add("typo/env-key/secret", sft.renamed_key("environment", "secrets", "secret"))
-    b.add("typo/env-key/pips", sft.renamed_key("environment", "pip", "pips"))
-    b.add("typo/wandb-key/projcet", sft.renamed_key("wandb", "project", "projcet"))
-    b.add("typo/wandb-key/run-name", sft.renamed_key("wandb", "run_name", "run-name"))
-    dual = dual_doc()
+    shared.renamed_keys(
+        b, "env-key", sft, "environment", (("id", "idd"), ("id", "ID"), ("secrets", "secret"), ("pip", "pips"))
+    )
+    shared.renamed_keys(b, "wandb-key", sft, "wandb", (("project", "projcet"), ("run_name", "run-name")))
     for value in ("sfft", "gpro", "GRPO", "Sft", "rl", "grpo "):
         b.add(f"typo/algorithm/{slug(value)}", dual.with_value("", "algorithm", value))
-    for i, value in enumerate(
+    shared.misspelled_models(
+        b,
+        sft,
         (
             "qwen/qwen3.5-4b",
             "Qwen/Qwen3.5-4b",
@@ -207,27 +171,16 @@ def _typos(b: Builder) -> None:
             "Qwen/Qwen3.6-35B",
             "meta-llama/Llama-3.1-8B",
             "Qwen/Qwen2.5-72B-Instruct",
-        )
-    ):
-        b.add(f"typo/model/{i:02d}-{slug(value)}", sft.with_value("", "model", value))
-
-
-_WRONG_TYPES: dict[str, TomlValue] = {
-    "str": "8",
-    "bool": True,
-    "array": [8],
-    "table": {"value": 8},
-    "date": date(1979, 5, 27),
-    "datetime": datetime(1979, 5, 27, 7, 32),
-}
+        ),
+    )
 
 
 def _wrong_types(b: Builder) -> None:
     base = all_knobs_doc("grpo")
     for key in (*INT_KNOBS, *FLOAT_KNOBS):
-        for kind, value in _WRONG_TYPES.items():
-            b.add(f"type/train.{key}/{kind}", base.with_value("train", key, value))
-    for kind, value in _WRONG_TYPES.items():
+        shared.wrong_types(b, base, "train", key, WRONG_KINDS)
+    for kind in WRONG_KINDS:
+        value = shared.WRONG_TYPES[kind]
         b.add(f"type/train.hf_repo/{kind}", base.with_value("train", "hf_repo", value))
         if kind != "str":
             b.add(
@@ -239,24 +192,8 @@ def _wrong_types(b: Builder) -> None:
                 base.with_value("train", "stop_sequences", value),
             )
     sft = full_sft_doc()
-    for kind, value in v(
-        {
-            "int": 4,
-            "bool": True,
-            "array": ["Qwen/Qwen3.5-4B"],
-            "empty": "",
-            "blank": "   ",
-            "inline-table": {"id": "Qwen/Qwen3.5-4B"},
-        }
-    ).items():
-        b.add(f"type/model/{kind}", sft.with_value("", "model", value))
-    b.add("type/model/missing", sft.without("", "model"))
-    b.add("type/model/table", sft.without("", "model").with_table("model", {"id": DEFAULT_MODEL}))
-    for table in ("environment", "train", "worker_env", "wandb", "gpu"):
-        for kind, value in v({"str": "x", "int": 1, "false": False, "array": []}).items():
-            b.add(f"type/{table}/{kind}", sft.without(table).with_value("", table, value))
-        b.add(f"type/{table}/array-of-tables", sft.without(table).with_tail(f"[[{table}]]\n"))
-        b.add(f"type/{table}/inline-empty", sft.without(table).with_value("", table, {}))
+    shared.model_types(b, sft, DEFAULT_MODEL)
+    shared.table_types(b, sft, ("environment", "train", "worker_env", "wandb", "gpu"))
     env = sft.without("environment.params")
     for kind, value in v({"int": 12, "bool": True, "array": ["acme/env"], "float": 1.5}).items():
         b.add(f"type/environment.id/{kind}", env.with_value("environment", "id", value))
@@ -303,24 +240,13 @@ def _wrong_types(b: Builder) -> None:
 def _bounds(b: Builder) -> None:
     sft, grpo = all_knobs_doc("sft"), all_knobs_doc("grpo")
     for i, (key, minimum) in enumerate(INT_KNOBS.items()):
-        base = sft if i % 2 == 0 else grpo
-        b.add(f"bound/train.{key}/min-1", base.with_value("train", key, minimum - 1))
-        b.add(f"bound/train.{key}/min", base.with_value("train", key, minimum))
-        b.add(f"bound/train.{key}/16.0", base.with_value("train", key, 16.0))
-        b.add(f"bound/train.{key}/16.5", base.with_value("train", key, 16.5))
-        b.add(f"bound/train.{key}/inf", base.with_value("train", key, math.inf))
+        shared.bounds(b, sft if i % 2 == 0 else grpo, key, shared.int_bounds(minimum))
         # Always SFT: under GRPO a huge max_length/group_size hangs Flash's sizing (see below).
-        for name, value in (("2e53", 2**53), ("2e53+1", 2**53 + 1), ("2e63", 2**63)):
-            b.add(f"bound/train.{key}/{name}", sft.with_value("train", key, value))
+        shared.bounds(b, sft, key, {"2e53": 2**53, "2e53+1": 2**53 + 1, "2e63": 2**63})
     b.add("bound/train.max_examples/10e400", sft.with_value("train", "max_examples", 10**400))
     b.add("bound/train.lora_rank/neg", sft.with_value("train", "lora_rank", -32))
     for i, (key, fmin) in enumerate(FLOAT_KNOBS.items()):
-        base = grpo if i % 2 == 0 else sft
-        b.add(f"bound/train.{key}/min-1", base.with_value("train", key, fmin - 1))
-        b.add(f"bound/train.{key}/min", base.with_value("train", key, fmin))
-        b.add(f"bound/train.{key}/int-1", base.with_value("train", key, 1))
-        for special in (math.nan, math.inf, -math.inf):
-            b.add(f"bound/train.{key}/{special}", base.with_value("train", key, special))
+        shared.bounds(b, grpo if i % 2 == 0 else sft, key, {**shared.float_bounds(fmin), **shared.SPECIAL_FLOATS})
     lr = "learning_rate"
     b.add("bound/train.learning_rate/-0.0", sft.with_value("train", lr, Raw("-0.0")))
     b.add("bound/train.learning_rate/5e-324", sft.with_value("train", lr, 5e-324))
@@ -354,11 +280,7 @@ def _bounds(b: Builder) -> None:
 
 def _lora_caps(b: Builder) -> None:
     for model, cap in SERVING_LORA_RANK_CAP.items():
-        m = slug(model)
-        b.add(f"cap/sft/{m}/cap", sft_doc(model).with_value("train", "lora_rank", cap))
-        b.add(f"cap/sft/{m}/cap+1", sft_doc(model).with_value("train", "lora_rank", cap + 1))
-        b.add(f"cap/grpo/{m}/cap", grpo_doc(model).with_value("train", "lora_rank", cap))
-        b.add(f"cap/grpo/{m}/cap+1", grpo_doc(model).with_value("train", "lora_rank", cap + 1))
+        shared.rank_caps(b, model, cap, {"sft": sft_doc(model), "grpo": grpo_doc(model)})
     adapter = sft_doc().with_value("train", "init_from_adapter", "run-1")
     b.add("cap/sft/4B/adapter-cap+1", adapter.with_value("train", "lora_rank", 65))
     b.add("cap/sft/4B/cap-float", sft_doc().with_value("train", "lora_rank", 64.0))
@@ -366,23 +288,8 @@ def _lora_caps(b: Builder) -> None:
 
 
 def _algorithms(b: Builder) -> None:
-    variants: dict[str, TomlValue] = {
-        "GRPO": "GRPO",
-        "space-grpo": " grpo",
-        "empty": "",
-        "false": False,
-        "zero": 0,
-        "one": 1,
-        "opd": "opd",
-        "empty-array": [],
-        "empty-table": {},
-        "true": True,
-        "array": ["grpo"],
-        "SFT": "SFT",
-        "float-zero": 0.0,
-    }
-    for name, value in variants.items():
-        b.add(f"algorithm/dual/{name}", dual_doc().with_value("", "algorithm", value))
+    variants = pick(shared.ALGORITHM_VALUES, *ALGORITHM_VARIANTS)
+    b.each("algorithm/dual", dual_doc(), "", "algorithm", variants)
     for name in ("GRPO", "empty", "false", "opd"):
         b.add(f"algorithm/grpo-base/{name}", grpo_doc().with_value("", "algorithm", variants[name]))
     b.add("algorithm/missing/sft-base", sft_doc().without("", "algorithm"))

@@ -6,8 +6,9 @@ import math
 from collections.abc import Mapping
 from datetime import date
 
+from . import shared_rules as shared
 from .d0243_base import RESERVED_SECRETS, full_grpo_doc, full_sft_doc, grpo_doc, sft_doc
-from .toml_doc import Builder, TomlValue, slug, v
+from .toml_doc import Builder, TomlValue, v
 
 VALID_ENV_IDS = (
     "acme/env",
@@ -27,14 +28,7 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/",
     "HTTPS://GitHub.com/acme/env",
     "https://github.com/acme/env?tab=readme",
-    # URL corners Python's parser allows (empty segments, params, a fragment, a tab it drops)
-    "https://github.com//acme//env//",
-    "https://github.com/acme/env;params",
-    "https://github.com/acme/env/;x",
-    "https://github.com/acme/env#readme",
-    "https://git\thub.com/acme/env",
-    "github:acme/env: envs/x.py ",
-    "github:acme/env:a/.../x.py",
+    *shared.ENV_ID_CORNERS_OK,
 )
 INVALID_ENV_IDS = (
     "a/b/c",
@@ -63,31 +57,13 @@ INVALID_ENV_IDS = (
     "ftp://github.com/acme/env",
     "git@github.com:acme/env.git",
     "null",
-    # a bracket Python's URL parser refuses ("Invalid IPv6 URL"), dot segments behind `\\` and in URLs
     "//[a/b",
-    "https://[github.com/acme/env",
-    "https://github.com/acme/env/blob/main/./x.py",
-    "https://github.com/acme/env/blob/main/x/..?y",
-    "github:acme/env:a\\..\\x.py",
+    *shared.ENV_ID_CORNERS_BAD,
 )
 
 
 def _environment_ids(b: Builder) -> None:
-    for algo, doc in (("sft", sft_doc()), ("grpo", grpo_doc())):
-        for i, env_id in enumerate(VALID_ENV_IDS):
-            if algo == "grpo" and i % 2:
-                continue
-            b.add(
-                f"env-id/{algo}/ok-{i:02d}-{slug(env_id)}",
-                doc.with_value("environment", "id", env_id),
-            )
-        for i, env_id in enumerate(INVALID_ENV_IDS):
-            if algo == "grpo" and i % 3:
-                continue
-            b.add(
-                f"env-id/{algo}/bad-{i:02d}-{slug(env_id)}",
-                doc.with_value("environment", "id", env_id),
-            )
+    shared.environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
     b.add("env-id/missing", sft_doc().without("environment", "id"))
     b.add("env-id/empty", sft_doc().with_value("environment", "id", ""))
     b.add("env-id/no-environment", sft_doc().without("environment"))
@@ -129,8 +105,7 @@ def _secrets(b: Builder) -> None:
         "bad-int": 5,
         "bad-false": False,
     }
-    for name, value in cases.items():
-        b.add(f"secrets/{name}", doc.with_value("environment", "secrets", value))
+    b.each("secrets", doc, "environment", "secrets", cases)
     for name in RESERVED_SECRETS:
         b.add(f"secrets/reserved/{name}", doc.with_value("environment", "secrets", [name]))
         b.add(
@@ -170,8 +145,6 @@ def _worker_env(b: Builder) -> None:
         "A=B",
         "A\tB",
     )
-    for i, key in enumerate(keys_ok + keys_bad):
-        b.add(f"worker_env/key/{i:02d}-{slug(key)}", doc.with_table("worker_env", {key: "1"}))
     values: dict[str, TomlValue] = {
         "str": "enabled",
         "secret-looking-value": "sk-proj-abcdefghijklmnop",
@@ -185,9 +158,7 @@ def _worker_env(b: Builder) -> None:
         "date": date(2024, 1, 1),
         "empty": "",
     }
-    for name, value in values.items():
-        b.add(f"worker_env/value/{name}", doc.with_table("worker_env", {"FEATURE_FLAG": value}))
-    b.add("worker_env/empty-table", doc.with_table("worker_env"))
+    shared.worker_env(b, doc, keys_ok + keys_bad, values)
     b.add(
         "worker_env/two-secret-keys",
         doc.with_table("worker_env", {"SSH_KEY": "x", "OPENAI_API_KEY": "y", "OK": "z"}),
@@ -209,8 +180,7 @@ def _wandb(b: Builder) -> None:
         "bad-array-project": {"project": ["p"]},
         "bad-api-key": {"api_key": "x"},
     }
-    for name, values in cases.items():
-        b.add(f"wandb/{name}", doc.with_table("wandb", values))
+    b.each_table("wandb", doc, "wandb", cases)
 
 
 INIT_FROM_ADAPTER: dict[str, str] = {
@@ -238,29 +208,14 @@ INIT_FROM_ADAPTER: dict[str, str] = {
 
 
 def _init_from_adapter(b: Builder) -> None:
-    for algo, doc in (("sft", sft_doc()), ("grpo", grpo_doc())):
-        for name, value in INIT_FROM_ADAPTER.items():
-            if algo == "grpo" and name.startswith("ok-") and name not in ("ok-run", "ok-step"):
-                continue
-            b.add(f"adapter/{algo}/{name}", doc.with_value("train", "init_from_adapter", value))
+    b.each("adapter/sft", sft_doc(), "train", "init_from_adapter", INIT_FROM_ADAPTER)
+    # Under GRPO: two good references and every bad one.
+    grpo_refs = {n: ref for n, ref in INIT_FROM_ADAPTER.items() if n in ("ok-run", "ok-step") or n.startswith("bad-")}
+    b.each("adapter/grpo", grpo_doc(), "train", "init_from_adapter", grpo_refs)
 
 
 def _stop_sequences(b: Builder) -> None:
-    doc = full_grpo_doc()
-    cases: dict[str, TomlValue] = {
-        "ok-string": "</s>",
-        "ok-empty-string": "",
-        "ok-list": ["a", "b"],
-        "ok-empty-list": [],
-        "ok-list-with-empty": ["a", ""],
-        "bad-int-entry": ["a", 1],
-        "bad-int": 5,
-        "bad-bool": True,
-        "bad-table": {"a": "b"},
-        "bad-nested": [["a"]],
-    }
-    for name, value in cases.items():
-        b.add(f"stop_sequences/{name}", doc.with_value("train", "stop_sequences", value))
+    b.each("stop_sequences", full_grpo_doc(), "train", "stop_sequences", shared.STOP_SEQUENCES)
     b.add("stop_sequences/ok-under-sft", full_sft_doc().with_value("train", "stop_sequences", "x"))
 
 
@@ -275,22 +230,16 @@ def _top_level_unknowns(b: Builder) -> None:
         "group_size": [8],
         "extra": date(2024, 1, 1),
     }
-    for key, value in scalars.items():
-        b.add(f"top/unknown-scalar/{key}", sft.with_value("", key, value))
-    for name in ("project", "seed", "grpo", "sft", "foo"):
-        b.add(f"top/unknown-table/{name}", sft.with_table(name, {"x": 1}))
+    shared.unknown_top_level(b, sft, scalars, ("project", "seed", "grpo", "sft", "foo"))
     b.add("top/unknown-table/empty-foo", sft.with_table("foo"))
     b.add("top/unknown-table/inline-empty", sft.with_value("", "foo", {}))
     b.add("top/unknown-table/inline-grpo", grpo.with_value("", "grpo", {"group_size": 8}))
     b.add("top/unknown-table/dotted-grpo", "grpo.group_size = 8\n" + grpo.render())
     b.add("top/unknown-table/grpo-and-zeta", grpo.with_table("zeta").with_table("grpo"))
     b.add("top/unknown-table/Train", sft.with_table("Train", {"lora_rank": 8}))
-    for name in ("grpo", "foo", "sft"):
-        b.add(f"top/array-of-tables/{name}", sft.with_tail(f"[[{name}]]\ngroup_size = 8\n"))
+    shared.arrays_of_tables(b, sft, ("grpo", "foo", "sft"))
     b.add("top/array-of-tables/train", sft.without("train").with_tail("[[train]]\nmax_examples = 5\n"))
-    b.add("top/train-subtable", sft.with_table("train.extra", {"x": 1}))
-    b.add("top/environment-subtable", sft.with_table("environment.extra", {"x": 1}))
-    b.add("top/wandb-subtable", sft.with_table("wandb.extra", {"x": 1}))
+    shared.subtables(b, sft, ("train", "environment", "wandb"))
 
 
 def _managed_keys(b: Builder) -> None:
@@ -301,8 +250,7 @@ def _managed_keys(b: Builder) -> None:
         "gpu-unknown-key": {"count": 8, "disk_gb": "big"},
         "gpu-empty": {},
     }
-    for name, values in gpu_tables.items():
-        b.add(f"managed/{name}", sft.with_table("gpu", values))
+    b.each_table("managed", sft, "gpu", gpu_tables)
     policy: dict[str, TomlValue] = {
         "allow": "allow",
         "catalog": "catalog",
@@ -310,28 +258,22 @@ def _managed_keys(b: Builder) -> None:
         "table": {"x": 1},
         "array": [],
     }
-    for name, value in policy.items():
-        b.add(f"managed/model_policy/{name}", sft.with_value("", "model_policy", value))
+    b.each("managed/model_policy", sft, "", "model_policy", policy)
     b.add(
         "managed/model_policy/allow-uncatalogued",
         sft.with_value("", "model_policy", "allow").with_value("", "model", "meta-llama/Llama-3.1-8B"),
     )
     b.add("managed/model_policy/table-section", sft.with_table("model_policy", {"mode": "allow"}))
-    for name, value in v({"str": "my-run", "int": 7, "table": {"x": 1}, "empty": ""}).items():
-        b.add(f"managed/run_id/{name}", sft.with_value("", "run_id", value))
+    b.each("managed/run_id", sft, "", "run_id", v({"str": "my-run", "int": 7, "table": {"x": 1}, "empty": ""}))
     b.add("managed/run_id/table-section", sft.with_table("run_id", {"x": 1}))
-    for name, value in v({"str": "me/adapters", "int": 5, "table": {"x": 1}, "bool": False}).items():
-        b.add(f"managed/hf_repo/{name}", sft.with_value("train", "hf_repo", value))
+    hf_repos = v({"str": "me/adapters", "int": 5, "table": {"x": 1}, "bool": False})
+    b.each("managed/hf_repo", sft, "train", "hf_repo", hf_repos)
     b.add("managed/hf_repo/top-level", sft.with_value("", "hf_repo", "me/adapters"))
 
 
 def _max_examples(b: Builder) -> None:
     sft, grpo = sft_doc(), grpo_doc()
-    b.add("max_examples/sft-missing", sft.without("train", "max_examples"))
-    b.add("max_examples/sft-zero", sft.with_value("train", "max_examples", 0))
-    b.add("max_examples/sft-one", sft.with_value("train", "max_examples", 1))
-    b.add("max_examples/sft-no-train", sft.without("train"))
-    b.add("max_examples/grpo-missing", grpo.without("train", "max_examples"))
+    shared.max_examples(b, sft, grpo)
     b.add("max_examples/grpo-zero", grpo.with_value("train", "max_examples", 0))
     b.add("max_examples/grpo-no-train", grpo.without("train"))
     b.add("max_examples/grpo-empty-train", grpo.with_table("train"))

@@ -8,23 +8,25 @@ start. Read from the 1.0.1 package's `flash/schema/`; the oracle (Flash 1.0.1) d
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
+from datetime import date
+from functools import partial
 
-from .toml_doc import Builder, Doc, Raw, TomlValue, slug, toml_literal, v
+from . import shared_base as shared
+from .d0243_base import SERVING_LORA_RANK_CAP
+from .toml_doc import Builder, Doc, Raw, TomlValue, pick, v
 
-# Catalog of freesolo-flash 1.0.1 (flash/catalog.py): id -> serving rank cap; every model runs sft,
-# grpo and opd, and every model is "hybrid" (thinking on or off).
-CATALOG: dict[str, int] = {
-    "openbmb/MiniCPM5-1B": 128,
-    "Qwen/Qwen3.5-0.8B": 128,
-    "Qwen/Qwen3.5-2B": 128,
-    "Qwen/Qwen3.5-4B": 64,
-    "Qwen/Qwen3.5-9B": 64,
-    "Qwen/Qwen3.6-35B-A3B": 64,
-}
+# Catalog of freesolo-flash 1.0.1 (flash/catalog.py): id -> serving rank cap, the same six models and caps
+# as 0.2.43's; every model runs sft, grpo and opd, and every model is "hybrid" (thinking on or off).
+CATALOG: dict[str, int] = SERVING_LORA_RANK_CAP
 LATER_MODELS = ("Qwen/Qwen3.6-27B", "Qwen/Qwen3.8-27B")  # added in 1.0.13 and 1.3.8
 DEFAULT_MODEL = "Qwen/Qwen3.5-4B"
 ALGORITHMS = ("sft", "grpo", "opd")
+
+# The named `algorithm` values (shared_base.ALGORITHM_VALUES) the OPD config is tried with.
+ALGORITHM_VARIANTS = (
+    *("GRPO", "Opd", "space-grpo", "empty", "false", "zero", "empty-array"),
+    *("one", "true", "array", "rl", "opsd", "dpo"),
+)
 
 # [train] integer knob -> (parse-time minimum, algorithm of the base config it is tried under)
 INT_KNOBS: dict[str, tuple[int, str]] = {
@@ -50,34 +52,21 @@ FLOAT_KNOBS: dict[str, tuple[float, str]] = {
 
 def base_doc(algorithm: str = "sft", model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
     """The smallest valid config of an algorithm (SFT needs a positive `max_examples`)."""
-    doc = Doc(top={"model": toml_literal(model), "algorithm": toml_literal(algorithm)})
-    if thinking is not None:
-        doc = doc.with_value("", "thinking", thinking)
-    doc = doc.with_table("environment", {"id": f"acme/{algorithm}-env"})
     train: dict[str, TomlValue] = {"max_examples": 500} if algorithm == "sft" else {"epochs": 1}
-    return doc.with_table("train", train)
+    return shared.config_doc(
+        {"model": model, "algorithm": algorithm}, f"acme/{algorithm}-env", train, thinking=thinking
+    )
 
 
-def sft_doc(model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
-    return base_doc("sft", model, thinking=thinking)
-
-
-def grpo_doc(model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
-    return base_doc("grpo", model, thinking=thinking)
-
-
-def opd_doc(model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
-    return base_doc("opd", model, thinking=thinking)
+sft_doc = partial(base_doc, "sft")
+grpo_doc = partial(base_doc, "grpo")
+opd_doc = partial(base_doc, "opd")
 
 
 def full_doc(algorithm: str, model: str = DEFAULT_MODEL) -> Doc:
     """Every key of the release set to a valid value (1.0 has no algorithm scoping)."""
     doc = base_doc(algorithm, model).with_values("", {"thinking": False, "seed": 7})
-    doc = doc.with_table(
-        "environment",
-        {"id": "acme/lab-env", "pip": ["openai>=1.0.0"], "secrets": ["SERVICE_API_KEY"]},
-    )
-    doc = doc.with_table("environment.params", {"split": "train"})
+    doc = shared.with_full_environment(doc, "acme/lab-env")
     train: dict[str, TomlValue] = {
         "epochs": 2,
         "max_steps": 0,
@@ -107,55 +96,34 @@ def full_doc(algorithm: str, model: str = DEFAULT_MODEL) -> Doc:
 
 
 def _valid_bases(b: Builder) -> None:
-    for model in CATALOG:
-        m = slug(model)
-        for algorithm in ALGORITHMS:
-            for thinking in (None, True, False):
-                t = {None: "default", True: "thinking", False: "no-thinking"}[thinking]
-                b.add(f"base/{algorithm}/{m}/{t}", base_doc(algorithm, model, thinking=thinking))
-            b.add(f"base/full-{algorithm}/{m}", full_doc(algorithm, model))
-    b.add("base/crlf", sft_doc().render().replace("\n", "\r\n"))
-    b.add("base/comments", "# a comment\n" + grpo_doc().render().replace("\n[", "\n# x\n["))
-    b.add("base/no-algorithm", sft_doc().without("", "algorithm"))
+    shared.valid_bases(b, base_doc, full_doc, dict.fromkeys(CATALOG, ALGORITHMS))
     b.add("base/grpo-no-train", grpo_doc().without("train"))
     b.add("base/dotted-keys", 'model = "Qwen/Qwen3.5-2B"\nenvironment.id = "a/b"\ntrain.max_examples = 3\n')
 
 
 def _typos(b: Builder) -> None:
     sft, grpo, opd = full_doc("sft"), full_doc("grpo"), full_doc("opd")
-    for old, new in (("model", "modle"), ("model", "Model"), ("seed", "sed"), ("seed", "random_seed")):
-        b.add(f"typo/top-key/{new}", sft.renamed_key("", old, new))
+    top_typos = (("model", "modle"), ("model", "Model"), ("seed", "sed"), ("seed", "random_seed"))
+    shared.renamed_keys(b, "top-key", sft, "", top_typos)
     b.add("typo/top-key/algoritm", grpo.renamed_key("", "algorithm", "algoritm"))
     b.add("typo/top-key/thinkng", grpo.renamed_key("", "thinking", "thinkng"))
-    for old, new in (
-        ("environment", "enviroment"),
-        ("environment", "env"),
-        ("train", "trian"),
-        ("train", "training"),
-        ("wandb", "wandn"),
-        ("worker_env", "worker-env"),
-        ("worker_env", "env_vars"),
-        ("environment.params", "environment.param"),
-    ):
-        b.add(f"typo/table/{new}", sft.renamed_table(old, new))
-    for old, new in (
-        ("lora_rank", "lora_rnak"),
-        ("learning_rate", "lr"),
-        ("max_examples", "max_example"),
-        ("batch_size", "batchsize"),
-        ("epochs", "num_epochs"),
+    shared.renamed_tables(b, sft, shared.TABLE_TYPOS)
+    train_typos = (
+        *((old, new) for old, new in shared.TRAIN_KEY_TYPOS if new != "learning-rate"),
         ("max_context_tokens", "max_context_token"),
         ("max_context_tokens", "max_seq_len"),
         ("save_at_steps", "save_steps"),
-    ):
-        b.add(f"typo/train-key/{new}", sft.renamed_key("train", old, new))
-    for old, new in (("group_size", "group-size"), ("max_completion_tokens", "max_new_tokens")):
-        b.add(f"typo/train-key/{new}", grpo.renamed_key("train", old, new))
+    )
+    shared.renamed_keys(b, "train-key", sft, "train", train_typos)
+    shared.renamed_keys(
+        b, "train-key", grpo, "train", (("group_size", "group-size"), ("max_completion_tokens", "max_new_tokens"))
+    )
     b.add("typo/train-key/teacher", opd.renamed_key("train", "teacher_model", "teacher"))
-    b.add("typo/env-key/idd", sft.renamed_key("environment", "id", "idd"))
-    b.add("typo/env-key/secret", sft.renamed_key("environment", "secrets", "secret"))
+    shared.renamed_keys(b, "env-key", sft, "environment", (("id", "idd"), ("secrets", "secret")))
     b.add("typo/wandb-key/projcet", sft.renamed_key("wandb", "project", "projcet"))
-    for i, value in enumerate(
+    shared.misspelled_models(
+        b,
+        sft,
         (
             "qwen/qwen3.5-4b",
             "Qwen/Qwen3.5-4B ",
@@ -165,40 +133,19 @@ def _typos(b: Builder) -> None:
             "Qwen/Qwen3.6-35B",
             "meta-llama/Llama-3.1-8B",
             *LATER_MODELS,
-        )
-    ):
-        b.add(f"typo/model/{i:02d}-{slug(value)}", sft.with_value("", "model", value))
-
-
-WRONG_TYPES: dict[str, TomlValue] = {
-    "str": "8",
-    "bool": True,
-    "array": [8],
-    "table": {"value": 8},
-    "date": date(1979, 5, 27),
-    "datetime": datetime(1979, 5, 27, 7, 32),
-    "time": time(7, 32, 0),
-}
+        ),
+    )
 
 
 def _wrong_types(b: Builder) -> None:
     for key, (_minimum, algorithm) in INT_KNOBS.items():
-        for kind, value in WRONG_TYPES.items():
-            if kind in ("datetime", "time", "table") and key not in ("epochs", "save_every"):
-                continue
-            b.add(f"type/train.{key}/{kind}", full_doc(algorithm).with_value("train", key, value))
-    for key, (_minimum, algorithm) in FLOAT_KNOBS.items():
-        for kind in ("str", "bool", "array"):
-            b.add(f"type/train.{key}/{kind}", full_doc(algorithm).with_value("train", key, WRONG_TYPES[kind]))
+        kinds = shared.WRONG_TYPES if key in ("epochs", "save_every") else ("str", "bool", "array", "date")
+        shared.wrong_types(b, full_doc(algorithm), "train", key, kinds)
+    for key, (_fmin, algorithm) in FLOAT_KNOBS.items():
+        shared.wrong_types(b, full_doc(algorithm), "train", key, ("str", "bool", "array"))
     sft = full_doc("sft")
-    models = v({"int": 4, "bool": True, "array": [DEFAULT_MODEL], "empty": "", "blank": "   "})
-    b.each("type/model", sft, "", "model", models)
-    b.add("type/model/missing", sft.without("", "model"))
-    for table in ("environment", "train", "gpu", "wandb", "worker_env"):
-        for kind, value in v({"str": "x", "int": 1, "false": False}).items():
-            b.add(f"type/{table}/{kind}", sft.without(table).with_value("", table, value))
-        b.add(f"type/{table}/array-of-tables", sft.without(table).with_tail(f"[[{table}]]\n"))
-        b.add(f"type/{table}/inline-empty", sft.without(table).with_value("", table, {}))
+    shared.model_types(b, sft, DEFAULT_MODEL, as_table=False)
+    shared.table_types(b, sft, ("environment", "train", "gpu", "wandb", "worker_env"), ("str", "int", "false"))
     b.each("type/thinking", sft, "", "thinking", v({"int": 0, "str-true": "true", "float": 1.0}))
     env = sft.without("environment.params")
     b.each("type/environment.params", env, "environment", "params", v({"str": "x=1", "false": False, "array": [1]}))
@@ -223,24 +170,12 @@ def _wrong_types(b: Builder) -> None:
 
 def _bounds(b: Builder) -> None:
     for key, (minimum, algorithm) in INT_KNOBS.items():
-        base = full_doc(algorithm)
-        b.add(f"bound/train.{key}/min-1", base.with_value("train", key, minimum - 1))
-        b.add(f"bound/train.{key}/min", base.with_value("train", key, minimum))
-        b.add(f"bound/train.{key}/16.0", base.with_value("train", key, 16.0))
-        b.add(f"bound/train.{key}/16.5", base.with_value("train", key, 16.5))
-        b.add(f"bound/train.{key}/inf", base.with_value("train", key, math.inf))
+        shared.bounds(b, full_doc(algorithm), key, shared.int_bounds(minimum))
     for key in ("epochs", "save_every", "max_examples"):  # not sized: only the type rule sees them
-        base = full_doc("sft")
-        for name, value in (("2e53", 2**53), ("2e53+1", 2**53 + 1), ("2e63", 2**63)):
-            b.add(f"bound/train.{key}/{name}", base.with_value("train", key, value))
+        shared.bounds(b, full_doc("sft"), key, {"2e53": 2**53, "2e53+1": 2**53 + 1, "2e63": 2**63})
     b.add("bound/train.lora_rank/neg", sft_doc().with_value("train", "lora_rank", -32))
     for key, (fmin, algorithm) in FLOAT_KNOBS.items():
-        base = full_doc(algorithm)
-        b.add(f"bound/train.{key}/min-1", base.with_value("train", key, fmin - 1))
-        b.add(f"bound/train.{key}/min", base.with_value("train", key, fmin))
-        b.add(f"bound/train.{key}/int-1", base.with_value("train", key, 1))
-        for special in (math.nan, math.inf):
-            b.add(f"bound/train.{key}/{special}", base.with_value("train", key, special))
+        shared.bounds(b, full_doc(algorithm), key, {**shared.float_bounds(fmin), "nan": math.nan, "inf": math.inf})
     sft, grpo = full_doc("sft"), full_doc("grpo")
     b.add("bound/train.learning_rate/-0.0", sft.with_value("train", "learning_rate", Raw("-0.0")))
     b.add("bound/train.learning_rate/5e-324", sft.with_value("train", "learning_rate", 5e-324))
@@ -261,11 +196,7 @@ def _bounds(b: Builder) -> None:
 
 def _catalog(b: Builder) -> None:
     for model, cap in CATALOG.items():
-        m = slug(model)
-        for algorithm in ("sft", "grpo"):
-            doc = base_doc(algorithm, model)
-            b.add(f"cap/{algorithm}/{m}/cap", doc.with_value("train", "lora_rank", cap))
-            b.add(f"cap/{algorithm}/{m}/cap+1", doc.with_value("train", "lora_rank", cap + 1))
+        shared.rank_caps(b, model, cap, {algorithm: base_doc(algorithm, model) for algorithm in ("sft", "grpo")})
     warm = grpo_doc().with_value("train", "init_from_adapter", "run-1")
     b.add("cap/grpo/4B/adapter-no-rank", warm)
     b.add("cap/sft/4B/cap-float", sft_doc().with_value("train", "lora_rank", 64.0))
@@ -273,25 +204,9 @@ def _catalog(b: Builder) -> None:
 
 
 def _algorithms(b: Builder) -> None:
-    variants: dict[str, TomlValue] = {
-        "GRPO": "GRPO",
-        "Opd": "Opd",
-        "space-grpo": " grpo",
-        "empty": "",
-        "false": False,
-        "zero": 0,
-        "empty-array": [],
-        "one": 1,
-        "true": True,
-        "array": ["grpo"],
-        "rl": "rl",
-        "opsd": "opsd",
-        "dpo": "dpo",
-    }
+    variants = pick(shared.ALGORITHM_VALUES, *ALGORITHM_VARIANTS)
     b.each("algorithm/opd-base", opd_doc(), "", "algorithm", variants)
-    b.add("algorithm/missing/grpo-base", grpo_doc().without("", "algorithm"))
-    b.add("algorithm/under-environment", grpo_doc().with_value("environment", "algorithm", "grpo"))
-    b.add("algorithm/under-train", grpo_doc().with_value("train", "algorithm", "grpo"))
+    shared.misplaced_algorithm(b, grpo_doc())
     for algorithm in ALGORITHMS:
         doc = full_doc(algorithm).with_value("", "thinking", True).with_value("train", "max_context_tokens", 4096)
         b.add(f"thinking/true/{algorithm}", doc)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .d0243_cli import SYNTAX_ERRORS
+from . import shared_cli as shared
 from .d10_base import full_doc, grpo_doc, opd_doc, sft_doc
-from .toml_doc import Builder, Doc, slug, toml_literal
+from .shared_cli import table, top
+from .toml_doc import Builder
 
 SFT_SETS = (
     "train.lora_rank=1e1",
@@ -91,17 +92,9 @@ OPD_SETS = (
 
 
 def _sets(b: Builder) -> None:
-    for algorithm, doc, items in (
-        ("sft", full_doc("sft"), SFT_SETS),
-        ("grpo", grpo_doc(), GRPO_SETS),
-        ("opd", opd_doc(), OPD_SETS),
-    ):
-        for item in items:
-            b.add(f"set/{algorithm}/{slug(item)}-{len(item)}", doc, sets=[item])
     sft = full_doc("sft")
-    b.add("set/seq/later-wins-ok", sft, sets=["train.lora_rank=999", "train.lora_rank=8"])
-    b.add("set/seq/later-wins-bad", sft, sets=["train.lora_rank=8", "train.lora_rank=999"])
-    b.add("set/seq/create-table-then-traverse", sft, sets=["wandb.project=p", "wandb.project.x=1"])
+    shared.single_sets(b, (("sft", sft, SFT_SETS), ("grpo", grpo_doc(), GRPO_SETS), ("opd", opd_doc(), OPD_SETS)))
+    shared.set_sequences(b, sft, {})
     b.add("set/seq/env-from-nothing", sft_doc().without("environment"), sets=["environment.id=acme/env"])
     b.add("set/seq/switch-to-sft", grpo_doc(), sets=["algorithm=sft"])
     b.add("set/seq/switch-to-sft-with-rows", grpo_doc(), sets=["algorithm=sft", "train.max_examples=10"])
@@ -109,40 +102,25 @@ def _sets(b: Builder) -> None:
 
 def _overlays(b: Builder) -> None:
     sft, grpo = sft_doc(), grpo_doc()
-    b.add("overlay/table-merge", sft, overlays=[Doc().with_table("train", {"lora_rank": 16})])
-    b.add(
-        "overlay/list-replace-fixes",
-        sft.with_value("environment", "secrets", ["HF_TOKEN"]),
-        overlays=[Doc().with_table("environment", {"secrets": ["SERVICE_KEY"]})],
-    )
-    b.add("overlay/scalar-replaces-train", sft, overlays=[Doc(top={"train": "5"})])
-    b.add("overlay/table-replaces-model", sft, overlays=[Doc().with_table("model", {"id": "x"})])
-    b.add("overlay/switch-to-sft", grpo, overlays=[Doc(top={"algorithm": toml_literal("sft")})])
-    b.add(
-        "overlay/switch-to-sft-with-rows",
-        grpo,
-        overlays=[Doc(top={"algorithm": toml_literal("sft")}).with_table("train", {"max_examples": 9})],
-    )
-    b.add("overlay/switch-to-opd", grpo, overlays=[Doc(top={"algorithm": toml_literal("opd")})])
-    b.add(
-        "overlay/model-cap",
-        sft_doc("Qwen/Qwen3.5-2B").with_value("train", "lora_rank", 128),
-        overlays=[Doc(top={"model": toml_literal("Qwen/Qwen3.5-4B")})],
-    )
-    b.add("overlay/gpu", sft, overlays=[Doc().with_table("gpu", {"exact_type": "H100"})])
-    b.add(
-        "overlay/then-set", sft, overlays=[Doc().with_table("train", {"lora_rank": 999})], sets=["train.lora_rank=32"]
-    )
+    shared.merge_overlays(b, sft)
+    b.add("overlay/scalar-replaces-train", sft, overlays=[top(train=5)])
+    b.add("overlay/table-replaces-model", sft, overlays=[table("model", id="x")])
+    b.add("overlay/switch-to-sft", grpo, overlays=[top(algorithm="sft")])
+    with_rows = top(algorithm="sft").with_table("train", {"max_examples": 9})
+    b.add("overlay/switch-to-sft-with-rows", grpo, overlays=[with_rows])
+    b.add("overlay/switch-to-opd", grpo, overlays=[top(algorithm="opd")])
+    rank_128 = sft_doc("Qwen/Qwen3.5-2B").with_value("train", "lora_rank", 128)
+    b.add("overlay/model-cap", rank_128, overlays=[top(model="Qwen/Qwen3.5-4B")])
+    b.add("overlay/gpu", sft, overlays=[table("gpu", exact_type="H100")])
+    b.add("overlay/then-set", sft, overlays=[table("train", lora_rank=999)], sets=["train.lora_rank=32"])
     b.add("overlay/syntax-error", sft, overlays=["[train\n"])
     b.add("overlay/empty", sft, overlays=[""])
-    b.add("overlay/unknown-table", sft, overlays=[Doc().with_table("grpo", {"group_size": 8})])
-    b.add("overlay/seed", sft, overlays=[Doc(top={"seed": "11"})])
+    b.add("overlay/unknown-table", sft, overlays=[table("grpo", group_size=8)])
+    b.add("overlay/seed", sft, overlays=[top(seed=11)])
 
 
 def _syntax(b: Builder) -> None:
-    valid = sft_doc().render()
-    for name, text in SYNTAX_ERRORS.items():
-        b.add(f"syntax/{name}", text + "\n" + valid if name == "bom" else text)
+    shared.syntax_errors(b, sft_doc().render())
 
 
 FAMILIES = (_sets, _overlays, _syntax)

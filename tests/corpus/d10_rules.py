@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from . import shared_rules as shared
 from .d10_base import full_doc, grpo_doc, opd_doc, sft_doc
-from .toml_doc import Builder, TomlValue, slug, v
+from .toml_doc import Builder, TomlValue, pick, v
 
 VALID_ENV_IDS = (
     "acme/env",
@@ -22,14 +23,7 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/blob/main/env.py",
     "https://github.com/acme/env/tree/dev/envs/x",
     "HTTPS://GitHub.com/acme/env",
-    # URL corners Python's parser allows (empty segments, params, a fragment, a tab it drops)
-    "https://github.com//acme//env//",
-    "https://github.com/acme/env;params",
-    "https://github.com/acme/env/;x",
-    "https://github.com/acme/env#readme",
-    "https://git\thub.com/acme/env",
-    "github:acme/env: envs/x.py ",
-    "github:acme/env:a/.../x.py",
+    *shared.ENV_ID_CORNERS_OK,
 )
 INVALID_ENV_IDS = (
     "acme/lab/env",
@@ -45,45 +39,18 @@ INVALID_ENV_IDS = (
     "https://gitlab.com/acme/env",
     "https://github.com/acme/env/issues",
     "git@github.com:acme/env.git",
-    # a bracket Python's URL parser refuses ("Invalid IPv6 URL"), dot segments behind `\\` and in URLs
     "//[a/b",
-    "https://[github.com/acme/env",
-    "https://github.com/acme/env/blob/main/./x.py",
-    "https://github.com/acme/env/blob/main/x/..?y",
-    "github:acme/env:a\\..\\x.py",
+    *shared.ENV_ID_CORNERS_BAD,
 )
 
 
 def _environment_ids(b: Builder) -> None:
-    for algorithm, doc in (("sft", sft_doc()), ("grpo", grpo_doc())):
-        for i, env_id in enumerate(VALID_ENV_IDS):
-            if algorithm == "grpo" and i % 2:
-                continue
-            b.add(f"env-id/{algorithm}/ok-{i:02d}-{slug(env_id)}", doc.with_value("environment", "id", env_id))
-        for i, env_id in enumerate(INVALID_ENV_IDS):
-            if algorithm == "grpo" and i % 3:
-                continue
-            b.add(f"env-id/{algorithm}/bad-{i:02d}-{slug(env_id)}", doc.with_value("environment", "id", env_id))
-    doc = sft_doc()
-    b.each("env-id/type", doc, "environment", "id", v({"int": 12, "false": False, "empty": "", "array": ["a/b"]}))
-    b.add("env-id/missing", doc.without("environment", "id"))
-    b.add("env-id/no-environment", doc.without("environment"))
-    for key in ("path", "resolved_sha", "name"):
-        b.add(f"env-id/extra-key/{key}", doc.with_value("environment", key, "x"))
+    shared.environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
+    id_types = v({"int": 12, "false": False, "empty": "", "array": ["a/b"]})
+    shared.environment_id_edges(b, sft_doc(), id_types, ("path", "resolved_sha", "name"))
 
 
-RESERVED = (
-    "RUNPOD_API_KEY",
-    "HF_TOKEN",
-    "HUGGING_FACE_HUB_TOKEN",
-    "GITHUB_TOKEN",
-    "FREESOLO_API_KEY",
-    "FREESOLO_INTERNAL_KEY",
-    "RUN_ID",
-    "HF_REPO",
-    "FLASH_ARM",
-    "SEED",
-)
+RESERVED = ("RUNPOD_API_KEY", *shared.RESERVED_SECRETS_CORE, "FLASH_ARM", "SEED")
 
 
 def _secrets(b: Builder) -> None:
@@ -106,12 +73,10 @@ def _secrets(b: Builder) -> None:
         "bad-int": 5,
     }
     b.each("secrets", sft_doc(), "environment", "secrets", cases)
-    for name in RESERVED:
-        b.add(f"secrets/reserved/{name}", sft_doc().with_value("environment", "secrets", [name]))
+    shared.reserved_secrets(b, "secrets/reserved", sft_doc(), RESERVED)
 
 
 def _worker_env(b: Builder) -> None:
-    doc = full_doc("grpo")
     keys = (
         "FEATURE_FLAG",
         "MY_KEY",
@@ -133,8 +98,6 @@ def _worker_env(b: Builder) -> None:
         "",
         "A=B",
     )
-    for i, key in enumerate(keys):
-        b.add(f"worker_env/key/{i:02d}-{slug(key)}", doc.with_table("worker_env", {key: "1"}))
     values: dict[str, TomlValue] = {
         "str": "enabled",
         "int": 5,
@@ -143,9 +106,7 @@ def _worker_env(b: Builder) -> None:
         "table": {"x": 1},
         "date": date(2024, 1, 1),
     }
-    for name, value in values.items():
-        b.add(f"worker_env/value/{name}", doc.with_table("worker_env", {"FEATURE_FLAG": value}))
-    b.add("worker_env/empty-table", doc.with_table("worker_env"))
+    shared.worker_env(b, full_doc("grpo"), keys, values)
 
 
 GPU_TABLES: dict[str, Mapping[str, TomlValue]] = {
@@ -183,10 +144,9 @@ GPU_TABLES: dict[str, Mapping[str, TomlValue]] = {
 
 
 def _gpu(b: Builder) -> None:
-    for name, values in GPU_TABLES.items():
-        b.add(f"gpu/sft/{name}", sft_doc().with_table("gpu", values))
-    for name in ("ok-exact_type-H100", "sizing-exact_type-small", "ok-provider-vast"):
-        b.add(f"gpu/grpo/{name}", grpo_doc().with_table("gpu", GPU_TABLES[name]))
+    b.each_table("gpu/sft", sft_doc(), "gpu", GPU_TABLES)
+    grpo_tables = pick(GPU_TABLES, "ok-exact_type-H100", "sizing-exact_type-small", "ok-provider-vast")
+    b.each_table("gpu/grpo", grpo_doc(), "gpu", grpo_tables)
 
 
 WANDB: dict[str, Mapping[str, TomlValue]] = {
@@ -200,8 +160,7 @@ WANDB: dict[str, Mapping[str, TomlValue]] = {
 
 
 def _wandb(b: Builder) -> None:
-    for name, values in WANDB.items():
-        b.add(f"wandb/{name}", full_doc("sft").with_table("wandb", values))
+    b.each_table("wandb", full_doc("sft"), "wandb", WANDB)
 
 
 ADAPTER_REFS: dict[str, str] = {
@@ -224,27 +183,18 @@ ADAPTER_REFS: dict[str, str] = {
 
 
 def _init_from_adapter(b: Builder) -> None:
-    for algorithm, doc in (("grpo", grpo_doc()), ("opd", opd_doc())):
-        for name, ref in ADAPTER_REFS.items():
-            if algorithm == "opd" and name not in ("ok-run", "ok-step", "bad-final", "bad-space"):
-                continue
-            b.add(f"adapter/{algorithm}/{name}", doc.with_value("train", "init_from_adapter", ref))
-    for name in ("ok-run", "ok-step", "ok-blank", "bad-final"):
-        b.add(f"adapter/sft/{name}", sft_doc().with_value("train", "init_from_adapter", ADAPTER_REFS[name]))
+    b.each("adapter/grpo", grpo_doc(), "train", "init_from_adapter", ADAPTER_REFS)
+    opd_refs = pick(ADAPTER_REFS, "ok-run", "ok-step", "bad-final", "bad-space")
+    b.each("adapter/opd", opd_doc(), "train", "init_from_adapter", opd_refs)
+    sft_refs = pick(ADAPTER_REFS, "ok-run", "ok-step", "ok-blank", "bad-final")
+    b.each("adapter/sft", sft_doc(), "train", "init_from_adapter", sft_refs)
     b.each("adapter/type", grpo_doc(), "train", "init_from_adapter", v({"int": 5, "bool": True}))
-    warm = grpo_doc().with_value("train", "init_from_adapter", "run-1")
-    b.add("adapter/with-lora_rank", warm.with_value("train", "lora_rank", 16))
-    b.add("adapter/with-lora_alpha", warm.with_value("train", "lora_alpha", 32))
-    b.add("adapter/with-rank-over-cap", warm.with_value("train", "lora_rank", 999))
+    shared.warm_start_with_lora(b, grpo_doc().with_value("train", "init_from_adapter", "run-1"))
     b.add("adapter/blank-with-lora_rank", grpo_doc().with_values("train", {"init_from_adapter": " ", "lora_rank": 8}))
 
 
 def _checkpoints(b: Builder) -> None:
-    sft = sft_doc()
-    max_steps = v({"ok-100": 100, "ok-0": 0, "ok-neg": -5, "bad-10.0": 10.0, "bad-true": True, "bad-str": "10"})
-    b.each("max_steps", sft, "train", "max_steps", max_steps)
-    steps = sft.with_value("train", "max_steps", 10)
-    cases: dict[str, TomlValue] = {
+    save_at_steps: dict[str, TomlValue] = {
         "ok": [5, 10],
         "ok-empty": [],
         "bad-scalar": 5,
@@ -254,28 +204,11 @@ def _checkpoints(b: Builder) -> None:
         "bad-duplicate": [2, 2],
         "bad-beyond-max_steps": [5, 11],
     }
-    b.each("save_at_steps/with-max_steps-10", steps, "train", "save_at_steps", cases)
-    b.add("save_at_steps/without-max_steps/ok-empty", sft.with_value("train", "save_at_steps", []))
-    b.add("save_at_steps/without-max_steps/bad", sft.with_value("train", "save_at_steps", [5]))
-    b.add("save_at_steps/max_steps-0", sft.with_values("train", {"max_steps": 0, "save_at_steps": [5]}))
-    b.add("save_at_steps/grpo-ok", grpo_doc().with_values("train", {"max_steps": 50, "save_at_steps": [10, 50]}))
+    shared.checkpoints(b, sft_doc(), grpo_doc(), save_at_steps, {"max_steps-0": 0})
 
 
 def _top_level(b: Builder) -> None:
-    seeds = v(
-        {
-            "ok-42": 42,
-            "ok-0": 0,
-            "ok-max": 2**63 - 1,
-            "bad-neg": -1,
-            "bad-2e63": 2**63,
-            "bad-float": 7.0,
-            "bad-bool": True,
-            "bad-str": "7",
-        }
-    )
-    b.each("seed", grpo_doc(), "", "seed", seeds)
-    b.add("seed/under-train", grpo_doc().with_value("train", "seed", 7))
+    shared.seeds(b, grpo_doc(), shared.SEEDS)
     revisions = v(
         {"ok-main": "main", "ok-sha": "0123456789abcdef0123456789abcdef01234567", "ok-empty": "", "bad-int": 1}
     )
@@ -289,13 +222,10 @@ def _top_level(b: Builder) -> None:
     b.each("run_id", sft_doc(), "", "run_id", v({"str": "my-run", "int": 7}))
     sft = sft_doc()
     scalars = v({"lora_rank": 8, "steps": 300, "project": "123e4567-e89b-12d3-a456-426614174000", "dry_run": True})
-    for key, value in scalars.items():
-        b.add(f"top/unknown-scalar/{key}", sft.with_value("", key, value))
-    for name in ("grpo", "sft", "opd", "foo", "project"):
-        b.add(f"top/unknown-table/{name}", sft.with_table(name, {"x": 1}))
+    shared.unknown_top_level(b, sft, scalars, ("grpo", "sft", "opd", "foo", "project"))
     b.add("top/unknown-table/scalar-and-table", sft.with_value("", "zeta", 1).with_table("alpha", {"x": 1}))
-    b.add("top/array-of-tables/grpo", sft.with_tail("[[grpo]]\ngroup_size = 8\n"))
-    b.add("top/train-subtable", sft.with_table("train.extra", {"x": 1}))
+    shared.arrays_of_tables(b, sft, ("grpo",))
+    shared.subtables(b, sft, ("train",))
 
 
 def _other_releases(b: Builder) -> None:

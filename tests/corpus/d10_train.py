@@ -3,6 +3,7 @@ KL, teachers, structured outputs, stop sequences, knobs of other algorithms (1.0
 
 from __future__ import annotations
 
+from . import shared_rules as shared
 from .d10_base import full_doc, grpo_doc, opd_doc, sft_doc
 from .d13_train import STRUCTURED
 from .toml_doc import Builder, TomlValue, v
@@ -10,11 +11,7 @@ from .toml_doc import Builder, TomlValue, v
 
 def _max_examples(b: Builder) -> None:
     sft, grpo = sft_doc(), grpo_doc()
-    b.add("max_examples/sft-missing", sft.without("train", "max_examples"))
-    b.add("max_examples/sft-zero", sft.with_value("train", "max_examples", 0))
-    b.add("max_examples/sft-one", sft.with_value("train", "max_examples", 1))
-    b.add("max_examples/sft-no-train", sft.without("train"))
-    b.add("max_examples/grpo-missing", grpo.without("train", "max_examples"))
+    shared.max_examples(b, sft, grpo)
     b.add("max_examples/opd-zero", opd_doc().with_value("train", "max_examples", 0))
     b.add("max_examples/sft-top-level", sft.without("train").with_value("", "max_examples", 5))
 
@@ -31,21 +28,8 @@ def _algorithm_rules(b: Builder) -> None:
     b.each("opd/group_size", opd, "train", "group_size", v({"ok-1": 1, "bad-0": 0}))
     b.each("opd/kl", opd, "train", "kl_penalty_coef", v({"bad-0": 0, "bad-0.0": 0.0, "ok-1e-3": 1e-3}))
     b.add("grpo/kl-0", grpo.with_value("train", "kl_penalty_coef", 0))
-    for ctx in (512, 513, 1):
-        b.add(f"opd/budget/context-{ctx}", opd.with_value("train", "max_context_tokens", ctx))
-    thinking = opd.with_value("", "thinking", True)
-    for ctx in (1536, 1537):
-        b.add(f"opd/budget/thinking-context-{ctx}", thinking.with_value("train", "max_context_tokens", ctx))
-    for ctx, completion in ((1000, 1000), (1001, 1000)):
-        b.add(
-            f"opd/budget/context-{ctx}-completion-{completion}",
-            opd.with_values("train", {"max_context_tokens": ctx, "max_completion_tokens": completion}),
-        )
-    b.add("grpo/budget/context-320", grpo.with_value("train", "max_context_tokens", 320))
-    b.add(
-        "grpo/budget/context-100-completion-2000",
-        grpo.with_values("train", {"max_context_tokens": 100, "max_completion_tokens": 2000}),
-    )
+    shared.prompt_budgets(b, "opd/budget", opd, (512, 513, 1), (1536, 1537), ((1000, 1000), (1001, 1000)))
+    shared.prompt_budgets(b, "grpo/budget", grpo, (320,), (), ((100, 2000),))
     # No algorithm scoping in 1.0: rollout knobs under SFT, teachers under GRPO/SFT...
     knobs: dict[str, TomlValue] = {
         "temperature": 0.7,
@@ -98,18 +82,7 @@ def _structured_outputs(b: Builder) -> None:
 
 
 def _stops(b: Builder) -> None:
-    stops = v(
-        {
-            "ok-string": "</s>",
-            "ok-empty-string": "",
-            "ok-list": ["a", "b"],
-            "ok-empty-list": [],
-            "ok-list-with-empty": ["a", ""],
-            "bad-int-entry": ["a", 1],
-            "bad-int": 5,
-            "bad-table": {"a": "b"},
-        }
-    )
+    stops = {name: value for name, value in shared.STOP_SEQUENCES.items() if name not in ("bad-bool", "bad-nested")}
     b.each("stop_sequences/grpo", full_doc("grpo"), "train", "stop_sequences", stops)
 
 

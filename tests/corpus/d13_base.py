@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, time
+from functools import partial
 
-from .toml_doc import Builder, Doc, Raw, TomlValue, slug, toml_literal, v
+from . import shared_base as shared
+from .toml_doc import Builder, Doc, Raw, TomlValue, slug, v
 
 # Catalog of freesolo-flash 1.3.28 (facts §6): id -> (rank cap, algorithms, thinking capability).
 CATALOG: dict[str, tuple[int, tuple[str, ...], str]] = {
@@ -36,51 +38,31 @@ INT_KNOBS: dict[str, tuple[int, str]] = {
     "max_completion_tokens": (1, "grpo"),
     "max_examples": (0, "grpo"),
 }
-# [train] float knob -> (minimum, inclusive?, base algorithm)
-FLOAT_KNOBS: dict[str, tuple[float, bool, str]] = {
-    "learning_rate": (0.0, False, "sft"),
-    "temperature": (0.0, True, "grpo"),
-    "kl_penalty_coef": (0.0, True, "grpo"),
-    "thinking_length_penalty_coef": (0.0, True, "grpo"),
+# [train] float knob -> (minimum, base algorithm)
+FLOAT_KNOBS: dict[str, tuple[float, str]] = {
+    "learning_rate": (0.0, "sft"),  # exclusive
+    "temperature": (0.0, "grpo"),
+    "kl_penalty_coef": (0.0, "grpo"),
+    "thinking_length_penalty_coef": (0.0, "grpo"),
 }
 
 
 def base_doc(algorithm: str = "sft", model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
     """The smallest valid config of an algorithm: model, project, algorithm, a three-part id."""
-    doc = Doc(
-        top={
-            "model": toml_literal(model),
-            "project": toml_literal(PROJECT),
-            "algorithm": toml_literal(algorithm),
-        }
-    )
-    if thinking is not None:
-        doc = doc.with_value("", "thinking", thinking)
-    doc = doc.with_table("environment", {"id": f"acme/{algorithm}-lab/env"})
+    top: dict[str, TomlValue] = {"model": model, "project": PROJECT, "algorithm": algorithm}
     train: dict[str, TomlValue] = {"max_examples": 500} if algorithm == "sft" else {"epochs": 1}
-    return doc.with_table("train", train)
+    return shared.config_doc(top, f"acme/{algorithm}-lab/env", train, thinking=thinking)
 
 
-def sft_doc(model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
-    return base_doc("sft", model, thinking=thinking)
-
-
-def grpo_doc(model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
-    return base_doc("grpo", model, thinking=thinking)
-
-
-def opd_doc(model: str = DEFAULT_MODEL, *, thinking: bool | None = None) -> Doc:
-    return base_doc("opd", model, thinking=thinking)
+sft_doc = partial(base_doc, "sft")
+grpo_doc = partial(base_doc, "grpo")
+opd_doc = partial(base_doc, "opd")
 
 
 def full_doc(algorithm: str, model: str = DEFAULT_MODEL) -> Doc:
     """Every key its algorithm can use, set to a valid value."""
     doc = base_doc(algorithm, model).with_values("", {"thinking": False, "seed": 7})
-    doc = doc.with_table(
-        "environment",
-        {"id": "acme/lab/env", "pip": ["openai>=1.0.0"], "secrets": ["SERVICE_API_KEY"]},
-    )
-    doc = doc.with_table("environment.params", {"split": "train"})
+    doc = shared.with_full_environment(doc, "acme/lab/env")
     common: dict[str, TomlValue] = {
         "epochs": 2,
         "max_steps": 0,
@@ -121,16 +103,8 @@ def full_doc(algorithm: str, model: str = DEFAULT_MODEL) -> Doc:
 
 
 def _valid_bases(b: Builder) -> None:
-    for model, (_cap, algorithms, _thinking) in CATALOG.items():
-        m = slug(model)
-        for algorithm in algorithms:
-            for thinking in (None, True, False):
-                t = {None: "default", True: "thinking", False: "no-thinking"}[thinking]
-                b.add(f"base/{algorithm}/{m}/{t}", base_doc(algorithm, model, thinking=thinking))
-            b.add(f"base/full-{algorithm}/{m}", full_doc(algorithm, model))
-    b.add("base/crlf", sft_doc().render().replace("\n", "\r\n"))
-    b.add("base/comments", "# a comment\n" + grpo_doc().render().replace("\n[", "\n# x\n["))
-    b.add("base/no-algorithm", sft_doc().without("", "algorithm"))
+    algorithms = {model: model_algorithms for model, (_cap, model_algorithms, _thinking) in CATALOG.items()}
+    shared.valid_bases(b, base_doc, full_doc, algorithms)
     b.add("base/sft-without-max_examples", sft_doc().without("train", "max_examples"))
     b.add("base/sft-max_examples-0", sft_doc().with_value("train", "max_examples", 0))
     b.add("base/sft-no-train", sft_doc().without("train"))
@@ -143,47 +117,32 @@ def _valid_bases(b: Builder) -> None:
 
 def _typos(b: Builder) -> None:
     sft, grpo, opd = full_doc("sft"), full_doc("grpo"), full_doc("opd")
-    for old, new in (("model", "modle"), ("model", "Model"), ("project", "projet"), ("project", "project_id")):
-        b.add(f"typo/top-key/{new}", sft.renamed_key("", old, new))
-    b.add("typo/top-key/algoritm", grpo.renamed_key("", "algorithm", "algoritm"))
-    b.add("typo/top-key/thinkng", grpo.renamed_key("", "thinking", "thinkng"))
-    b.add("typo/top-key/sed", grpo.renamed_key("", "seed", "sed"))
-    for old, new in (
-        ("environment", "enviroment"),
-        ("environment", "env"),
-        ("train", "trian"),
-        ("train", "training"),
-        ("wandb", "wandn"),
-        ("environment.params", "environment.param"),
-    ):
-        b.add(f"typo/table/{new}", sft.renamed_table(old, new))
+    top_typos = (("model", "modle"), ("model", "Model"), ("project", "projet"), ("project", "project_id"))
+    shared.renamed_keys(b, "top-key", sft, "", top_typos)
+    shared.renamed_keys(b, "top-key", grpo, "", (("algorithm", "algoritm"), ("thinking", "thinkng"), ("seed", "sed")))
+    # 1.3 has no [worker_env]
+    shared.renamed_tables(b, sft, [(old, new) for old, new in shared.TABLE_TYPOS if old != "worker_env"])
     b.add("typo/table/gpus", sft.with_table("gpus", {"count": 1}))
-    for old, new in (
-        ("lora_rank", "lora_rnak"),
-        ("learning_rate", "learning-rate"),
-        ("learning_rate", "lr"),
-        ("max_examples", "max_example"),
-        ("batch_size", "batchsize"),
-        ("epochs", "num_epochs"),
+    train_typos = (
+        *shared.TRAIN_KEY_TYPOS,
         ("max_context_tokens", "max_context_token"),
         ("save_at_steps", "save_steps"),
-    ):
-        b.add(f"typo/train-key/{new}", sft.renamed_key("train", old, new))
-    for old, new in (
+    )
+    shared.renamed_keys(b, "train-key", sft, "train", train_typos)
+    rollout_typos = (
         ("group_size", "group-size"),
         ("prompts_per_step", "prompt_per_step"),
         ("max_completion_tokens", "max_new_tokens"),
         ("credit_assignment", "credit"),
-    ):
-        b.add(f"typo/train-key/{new}", grpo.renamed_key("train", old, new))
+    )
+    shared.renamed_keys(b, "train-key", grpo, "train", rollout_typos)
     b.add("typo/train-key/teacher", opd.renamed_key("train", "teacher_model", "teacher"))
     b.add("typo/train-key/Lora_Rank", sft.renamed_key("train", "lora_rank", "Lora_Rank"))
-    b.add("typo/env-key/idd", sft.renamed_key("environment", "id", "idd"))
-    b.add("typo/env-key/secret", sft.renamed_key("environment", "secrets", "secret"))
-    b.add("typo/env-key/pips", sft.renamed_key("environment", "pip", "pips"))
-    b.add("typo/wandb-key/projcet", sft.renamed_key("wandb", "project", "projcet"))
-    b.add("typo/wandb-key/name", sft.renamed_key("wandb", "run_name", "name"))
-    for i, value in enumerate(
+    shared.renamed_keys(b, "env-key", sft, "environment", (("id", "idd"), ("secrets", "secret"), ("pip", "pips")))
+    shared.renamed_keys(b, "wandb-key", sft, "wandb", (("project", "projcet"), ("run_name", "name")))
+    shared.misspelled_models(
+        b,
+        sft,
         (
             "qwen/qwen3.5-9b",
             "Qwen/Qwen3.5-9b",
@@ -196,41 +155,19 @@ def _typos(b: Builder) -> None:
             "Qwen/Qwen3.6-35B",
             "meta-llama/Llama-3.1-8B",
             *RETIRED_MODELS,
-        )
-    ):
-        b.add(f"typo/model/{i:02d}-{slug(value)}", sft.with_value("", "model", value))
-
-
-WRONG_TYPES: dict[str, TomlValue] = {
-    "str": "8",
-    "bool": True,
-    "array": [8],
-    "table": {"value": 8},
-    "date": date(1979, 5, 27),
-    "datetime": datetime(1979, 5, 27, 7, 32),
-    "time": time(7, 32, 0),
-}
+        ),
+    )
 
 
 def _wrong_types(b: Builder) -> None:
     for key, (_minimum, algorithm) in INT_KNOBS.items():
-        for kind, value in WRONG_TYPES.items():
-            if kind in ("datetime", "time") and key not in ("epochs", "save_every"):
-                continue
-            b.add(f"type/train.{key}/{kind}", full_doc(algorithm).with_value("train", key, value))
-    for key, (_minimum, _inclusive, algorithm) in FLOAT_KNOBS.items():
-        for kind in ("str", "bool", "array", "date"):
-            b.add(f"type/train.{key}/{kind}", full_doc(algorithm).with_value("train", key, WRONG_TYPES[kind]))
+        kinds = shared.WRONG_TYPES if key in ("epochs", "save_every") else ("str", "bool", "array", "table", "date")
+        shared.wrong_types(b, full_doc(algorithm), "train", key, kinds)
+    for key, (_fmin, algorithm) in FLOAT_KNOBS.items():
+        shared.wrong_types(b, full_doc(algorithm), "train", key, ("str", "bool", "array", "date"))
     sft = full_doc("sft")
-    models = v({"int": 4, "bool": True, "array": [DEFAULT_MODEL], "empty": "", "blank": "   "})
-    b.each("type/model", sft, "", "model", {**models, "inline-table": {"id": DEFAULT_MODEL}})
-    b.add("type/model/missing", sft.without("", "model"))
-    b.add("type/model/table", sft.without("", "model").with_table("model", {"id": DEFAULT_MODEL}))
-    for table in ("environment", "train", "gpu", "wandb"):
-        for kind, value in v({"str": "x", "int": 1, "false": False, "array": []}).items():
-            b.add(f"type/{table}/{kind}", sft.without(table).with_value("", table, value))
-        b.add(f"type/{table}/array-of-tables", sft.without(table).with_tail(f"[[{table}]]\n"))
-        b.add(f"type/{table}/inline-empty", sft.without(table).with_value("", table, {}))
+    shared.model_types(b, sft, DEFAULT_MODEL)
+    shared.table_types(b, sft, ("environment", "train", "gpu", "wandb"))
     b.each(
         "type/thinking",
         sft,
@@ -252,29 +189,15 @@ def _wrong_types(b: Builder) -> None:
 
 def _bounds(b: Builder) -> None:
     for key, (minimum, algorithm) in INT_KNOBS.items():
-        base = full_doc(algorithm)
-        b.add(f"bound/train.{key}/min-1", base.with_value("train", key, minimum - 1))
-        b.add(f"bound/train.{key}/min", base.with_value("train", key, minimum))
-        b.add(f"bound/train.{key}/16.0", base.with_value("train", key, 16.0))
-        b.add(f"bound/train.{key}/16.5", base.with_value("train", key, 16.5))
-        b.add(f"bound/train.{key}/inf", base.with_value("train", key, math.inf))
-        b.add(f"bound/train.{key}/nan", base.with_value("train", key, math.nan))
+        shared.bounds(b, full_doc(algorithm), key, {**shared.int_bounds(minimum), "nan": math.nan})
     for key in ("epochs", "save_every", "max_examples"):  # not sized: only the type rule sees them
-        base = full_doc(INT_KNOBS[key][1])
-        for name, value in (("2e53+1", 2**53 + 1), ("2e63", 2**63), ("26-digits", 10**25 + 7)):
-            b.add(f"bound/train.{key}/{name}", base.with_value("train", key, value))
+        huge = {"2e53+1": 2**53 + 1, "2e63": 2**63, "26-digits": 10**25 + 7}
+        shared.bounds(b, full_doc(INT_KNOBS[key][1]), key, huge)
     b.add("bound/train.lora_rank/400-digits", sft_doc().with_value("train", "lora_rank", 10**400))
     b.add("bound/train.lora_rank/neg", sft_doc().with_value("train", "lora_rank", -32))
-    for key, (fmin, inclusive, algorithm) in FLOAT_KNOBS.items():
-        base = full_doc(algorithm)
-        b.add(f"bound/train.{key}/min-1", base.with_value("train", key, fmin - 1))
-        b.add(f"bound/train.{key}/min", base.with_value("train", key, fmin))
-        b.add(f"bound/train.{key}/int-1", base.with_value("train", key, 1))
-        b.add(f"bound/train.{key}/0.5", base.with_value("train", key, 0.5))
-        b.add(f"bound/train.{key}/huge-int", base.with_value("train", key, 10**400))
-        for special in (math.nan, math.inf, -math.inf):
-            b.add(f"bound/train.{key}/{special}", base.with_value("train", key, special))
-        del inclusive
+    for key, (fmin, algorithm) in FLOAT_KNOBS.items():
+        values = {**shared.float_bounds(fmin), "0.5": 0.5, "huge-int": 10**400, **shared.SPECIAL_FLOATS}
+        shared.bounds(b, full_doc(algorithm), key, values)
     lr, sft = "learning_rate", full_doc("sft")
     b.add("bound/train.learning_rate/-0.0", sft.with_value("train", lr, Raw("-0.0")))
     b.add("bound/train.learning_rate/5e-324", sft.with_value("train", lr, 5e-324))
@@ -300,12 +223,9 @@ def _bounds(b: Builder) -> None:
 
 def _catalog(b: Builder) -> None:
     for model, (cap, algorithms, thinking) in CATALOG.items():
+        shared.rank_caps(b, model, cap, {algorithm: base_doc(algorithm, model) for algorithm in algorithms})
         m = slug(model)
-        for algorithm in algorithms:
-            doc = base_doc(algorithm, model)
-            b.add(f"cap/{algorithm}/{m}/cap", doc.with_value("train", "lora_rank", cap))
-            b.add(f"cap/{algorithm}/{m}/cap+1", doc.with_value("train", "lora_rank", cap + 1))
-        for algorithm in set(ALGORITHMS) - set(algorithms):
+        for algorithm in (a for a in ALGORITHMS if a not in algorithms):
             b.add(f"catalog/unsupported-{algorithm}/{m}", base_doc(algorithm, model))
         if thinking == "none":
             for algorithm in algorithms:
@@ -320,31 +240,10 @@ def _catalog(b: Builder) -> None:
 
 
 def _algorithms(b: Builder) -> None:
-    variants: dict[str, TomlValue] = {
-        "GRPO": "GRPO",
-        "Opd": "Opd",
-        "SFT": "SFT",
-        "space-grpo": " grpo",
-        "grpo-space": "grpo ",
-        "empty": "",
-        "false": False,
-        "zero": 0,
-        "float-zero": 0.0,
-        "empty-array": [],
-        "empty-table": {},
-        "one": 1,
-        "true": True,
-        "array": ["grpo"],
-        "table": {"name": "grpo"},
-        "rl": "rl",
-        "opsd": "opsd",
-        "ppo": "ppo",
-        "dpo": "dpo",
-    }
+    # Every named value but `opd` itself, the base config's own algorithm.
+    variants = {name: value for name, value in shared.ALGORITHM_VALUES.items() if name != "opd"}
     b.each("algorithm/opd-base", opd_doc(), "", "algorithm", variants)
-    b.add("algorithm/missing/grpo-base", grpo_doc().without("", "algorithm"))
-    b.add("algorithm/under-environment", grpo_doc().with_value("environment", "algorithm", "grpo"))
-    b.add("algorithm/under-train", grpo_doc().with_value("train", "algorithm", "grpo"))
+    shared.misplaced_algorithm(b, grpo_doc())
     b.add("thinking/under-train", grpo_doc().with_value("train", "thinking", True))
     for algorithm in ALGORITHMS:
         b.add(f"thinking/true/{algorithm}", full_doc(algorithm).with_value("", "thinking", True))

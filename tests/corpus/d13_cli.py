@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .d0243_cli import SYNTAX_ERRORS
+from . import shared_cli as shared
 from .d13_base import PROJECT, full_doc, grpo_doc, opd_doc, sft_doc
-from .toml_doc import Builder, Doc, slug, toml_literal
+from .shared_cli import table, top
+from .toml_doc import Builder
 
 SFT_SETS = (
     "train.lora_rank=1e1",
@@ -122,19 +123,10 @@ OPD_SETS = (
 
 
 def _sets(b: Builder) -> None:
-    for algorithm, doc, items in (
-        ("sft", full_doc("sft"), SFT_SETS),
-        ("grpo", grpo_doc(), GRPO_SETS),
-        ("opd", opd_doc(), OPD_SETS),
-    ):
-        for item in items:
-            b.add(f"set/{algorithm}/{slug(item)}-{len(item)}", doc, sets=[item])
     sft = full_doc("sft")
-    b.add("set/seq/later-wins-ok", sft, sets=["train.lora_rank=999", "train.lora_rank=8"])
-    b.add("set/seq/later-wins-bad", sft, sets=["train.lora_rank=8", "train.lora_rank=999"])
-    b.add("set/seq/gpus-then-count", sft, sets=["gpu.count=2", "gpu.count=9"])
-    b.add("set/seq/count-then-gpus", sft, sets=["gpu.count=9", "gpu.count=2"])
-    b.add("set/seq/create-table-then-traverse", sft, sets=["wandb.project=p", "wandb.project.x=1"])
+    shared.single_sets(b, (("sft", sft, SFT_SETS), ("grpo", grpo_doc(), GRPO_SETS), ("opd", opd_doc(), OPD_SETS)))
+    gpus = {"gpus-then-count": ["gpu.count=2", "gpu.count=9"], "count-then-gpus": ["gpu.count=9", "gpu.count=2"]}
+    shared.set_sequences(b, sft, gpus)
     b.add("set/seq/env-from-nothing", sft_doc().without("environment"), sets=["environment.id=acme/lab/env"])
     b.add("set/seq/project-from-nothing", sft_doc().without("", "project"), sets=[f"project={PROJECT}"])
     b.add("set/seq/switch-to-grpo-with-batch", sft, sets=["algorithm=grpo"])
@@ -147,64 +139,35 @@ def _sets(b: Builder) -> None:
 
 def _overlays(b: Builder) -> None:
     sft, grpo = sft_doc(), grpo_doc()
-    b.add("overlay/table-merge", sft, overlays=[Doc().with_table("train", {"lora_rank": 16})])
-    b.add("overlay/table-merge-keeps-base", grpo, overlays=[Doc().with_table("train", {"group_size": 4})])
-    b.add(
-        "overlay/list-replace-fixes",
-        sft.with_value("environment", "secrets", ["HF_TOKEN"]),
-        overlays=[Doc().with_table("environment", {"secrets": ["SERVICE_KEY"]})],
-    )
-    b.add(
-        "overlay/list-replace-breaks",
-        sft.with_value("environment", "pip", ["numpy"]),
-        overlays=[Doc().with_table("environment", {"pip": ["--no-deps"]})],
-    )
-    b.add("overlay/scalar-replaces-train", sft, overlays=[Doc(top={"train": "5"})])
-    b.add("overlay/scalar-replaces-environment", sft, overlays=[Doc(top={"environment": toml_literal("a/b/c")})])
-    b.add("overlay/table-replaces-model", sft, overlays=[Doc().with_table("model", {"id": "x"})])
-    b.add(
-        "overlay/switch-to-sft-trips-scoping",
-        grpo.with_value("train", "temperature", 0.7),
-        overlays=[Doc(top={"algorithm": toml_literal("sft")})],
-    )
-    b.add("overlay/switch-to-opd", grpo, overlays=[Doc(top={"algorithm": toml_literal("opd")})])
-    b.add(
-        "overlay/later-wins",
-        grpo,
-        overlays=[Doc(top={"algorithm": toml_literal("sft")}), Doc(top={"algorithm": toml_literal("grpo")})],
-    )
-    b.add("overlay/project", sft.without("", "project"), overlays=[Doc(top={"project": toml_literal(PROJECT)})])
-    b.add("overlay/model-to-4b-opd", opd_doc(), overlays=[Doc(top={"model": toml_literal("Qwen/Qwen3.5-4B")})])
-    b.add(
-        "overlay/model-cap",
-        sft.with_value("train", "lora_rank", 128),
-        overlays=[Doc(top={"model": toml_literal("Qwen/Qwen3.5-4B")})],
-    )
-    b.add("overlay/gpu", sft, overlays=[Doc().with_table("gpu", {"type": "H100"})])
-    b.add("overlay/gpu-bad", sft, overlays=[Doc().with_table("gpu", {"provider": "vast"})])
-    b.add(
-        "overlay/then-set",
-        sft,
-        overlays=[Doc().with_table("train", {"lora_rank": 999})],
-        sets=["train.lora_rank=32"],
-    )
-    b.add(
-        "overlay/params-deep-merge",
-        sft.with_table("environment.params", {"split": "train"}),
-        overlays=[Doc().with_table("environment.params", {"difficulty": "hard"})],
-    )
+    shared.merge_overlays(b, sft, grpo)
+    pip = sft.with_value("environment", "pip", ["numpy"])
+    b.add("overlay/list-replace-breaks", pip, overlays=[table("environment", pip=["--no-deps"])])
+    b.add("overlay/scalar-replaces-train", sft, overlays=[top(train=5)])
+    b.add("overlay/scalar-replaces-environment", sft, overlays=[top(environment="a/b/c")])
+    b.add("overlay/table-replaces-model", sft, overlays=[table("model", id="x")])
+    temperature = grpo.with_value("train", "temperature", 0.7)
+    b.add("overlay/switch-to-sft-trips-scoping", temperature, overlays=[top(algorithm="sft")])
+    b.add("overlay/switch-to-opd", grpo, overlays=[top(algorithm="opd")])
+    b.add("overlay/later-wins", grpo, overlays=[top(algorithm="sft"), top(algorithm="grpo")])
+    b.add("overlay/project", sft.without("", "project"), overlays=[top(project=PROJECT)])
+    b.add("overlay/model-to-4b-opd", opd_doc(), overlays=[top(model="Qwen/Qwen3.5-4B")])
+    rank_128 = sft.with_value("train", "lora_rank", 128)
+    b.add("overlay/model-cap", rank_128, overlays=[top(model="Qwen/Qwen3.5-4B")])
+    b.add("overlay/gpu", sft, overlays=[table("gpu", type="H100")])
+    b.add("overlay/gpu-bad", sft, overlays=[table("gpu", provider="vast")])
+    b.add("overlay/then-set", sft, overlays=[table("train", lora_rank=999)], sets=["train.lora_rank=32"])
+    params = sft.with_table("environment.params", {"split": "train"})
+    b.add("overlay/params-deep-merge", params, overlays=[table("environment.params", difficulty="hard")])
     b.add("overlay/syntax-error", sft, overlays=["[train\n"])
     b.add("overlay/empty", sft, overlays=[""])
-    b.add("overlay/unknown-table", sft, overlays=[Doc().with_table("grpo", {"group_size": 8})])
-    b.add("overlay/worker_env", sft, overlays=[Doc().with_table("worker_env", {"A": "1"})])
-    b.add("overlay/wandb-int", sft, overlays=[Doc().with_table("wandb", {"project": 1})])
+    b.add("overlay/unknown-table", sft, overlays=[table("grpo", group_size=8)])
+    b.add("overlay/worker_env", sft, overlays=[table("worker_env", A="1")])
+    b.add("overlay/wandb-int", sft, overlays=[table("wandb", project=1)])
 
 
 def _syntax(b: Builder) -> None:
     valid = sft_doc().render()
-    for name, text in SYNTAX_ERRORS.items():
-        # The error comes first; the rest of the document is a valid config.
-        b.add(f"syntax/{name}", text + "\n" + valid if name == "bom" else text)
+    shared.syntax_errors(b, valid)
     b.add("syntax/valid-after-comment-only", "# nothing\n" + valid)
 
 

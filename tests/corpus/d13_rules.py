@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from . import shared_rules as shared
 from .d13_base import PROJECT, base_doc, full_doc, grpo_doc, opd_doc, sft_doc
-from .toml_doc import Builder, TomlValue, slug, v
+from .toml_doc import Builder, TomlValue, pick, slug, v
 
 PROJECTS_OK = (
     PROJECT,
@@ -65,14 +66,7 @@ VALID_ENV_IDS = (
     "https://github.com/acme/env/blob/main/env.py",
     "https://github.com/acme/env/tree/dev/envs/x",
     "https://github.com/acme/env/blob/main/envs%2Fx.py",
-    # URL corners Python's parser allows (empty segments, params, a fragment, a tab it drops)
-    "https://github.com//acme//env//",
-    "https://github.com/acme/env;params",
-    "https://github.com/acme/env/;x",
-    "https://github.com/acme/env#readme",
-    "https://git\thub.com/acme/env",
-    "github:acme/env: envs/x.py ",
-    "github:acme/env:a/.../x.py",
+    *shared.ENV_ID_CORNERS_OK,
 )
 INVALID_ENV_IDS = (
     "acme/env",
@@ -95,32 +89,16 @@ INVALID_ENV_IDS = (
     "https://www.github.com/acme/env",
     "git@github.com:acme/env.git",
     "acme",
-    # a bracket Python's URL parser refuses ("Invalid IPv6 URL"), dot segments behind `\\` and in URLs
     "//[a/b/c",
-    "https://[github.com/acme/env",
-    "https://github.com/acme/env/blob/main/./x.py",
-    "https://github.com/acme/env/blob/main/x/..?y",
-    "github:acme/env:a\\..\\x.py",
+    *shared.ENV_ID_CORNERS_BAD,
 )
 
 
 def _environment_ids(b: Builder) -> None:
-    for algorithm, doc in (("sft", sft_doc()), ("grpo", grpo_doc())):
-        for i, env_id in enumerate(VALID_ENV_IDS):
-            if algorithm == "grpo" and i % 2:
-                continue
-            b.add(f"env-id/{algorithm}/ok-{i:02d}-{slug(env_id)}", doc.with_value("environment", "id", env_id))
-        for i, env_id in enumerate(INVALID_ENV_IDS):
-            if algorithm == "grpo" and i % 3:
-                continue
-            b.add(f"env-id/{algorithm}/bad-{i:02d}-{slug(env_id)}", doc.with_value("environment", "id", env_id))
-    doc = sft_doc()
-    b.each("env-id/type", doc, "environment", "id", v({"int": 12, "false": False, "empty": "", "array": ["a/b/c"]}))
-    b.add("env-id/missing", doc.without("environment", "id"))
-    b.add("env-id/no-environment", doc.without("environment"))
-    b.add("env-id/empty-environment", doc.with_table("environment"))
-    for key in ("path", "resolved_sha", "name", "algorithm"):
-        b.add(f"env-id/extra-key/{key}", doc.with_value("environment", key, "x"))
+    shared.environment_ids(b, sft_doc(), grpo_doc(), VALID_ENV_IDS, INVALID_ENV_IDS)
+    id_types = v({"int": 12, "false": False, "empty": "", "array": ["a/b/c"]})
+    extra_keys = ("path", "resolved_sha", "name", "algorithm")
+    shared.environment_id_edges(b, sft_doc(), id_types, extra_keys, empty_table=True)
 
 
 PIP: dict[str, TomlValue] = {
@@ -147,20 +125,13 @@ PIP: dict[str, TomlValue] = {
 
 def _pip(b: Builder) -> None:
     b.each("pip/sft", sft_doc(), "environment", "pip", PIP)
-    for name in ("ok-list", "bad-string", "bad-option"):
-        b.add(f"pip/grpo/{name}", grpo_doc().with_value("environment", "pip", PIP[name]))
+    b.each("pip/grpo", grpo_doc(), "environment", "pip", pick(PIP, "ok-list", "bad-string", "bad-option"))
 
 
 RESERVED = (
     "MODAL_TOKEN_ID",
     "MODAL_TOKEN_SECRET",
-    "HF_TOKEN",
-    "HUGGING_FACE_HUB_TOKEN",
-    "GITHUB_TOKEN",
-    "FREESOLO_API_KEY",
-    "FREESOLO_INTERNAL_KEY",
-    "RUN_ID",
-    "HF_REPO",
+    *shared.RESERVED_SECRETS_CORE,
     "GIT_ASKPASS",
     "FLASH_ARM",
     "SEED",
@@ -211,10 +182,8 @@ def _secrets(b: Builder) -> None:
         "bad-int": 5,
     }
     b.each("secrets", doc, "environment", "secrets", cases)
-    for name in RESERVED:
-        b.add(f"secrets/reserved/{name}", doc.with_value("environment", "secrets", [name]))
-    for name in RESERVED_GRPO:
-        b.add(f"secrets/reserved-grpo/grpo/{name}", grpo_doc().with_value("environment", "secrets", [name]))
+    shared.reserved_secrets(b, "secrets/reserved", doc, RESERVED)
+    shared.reserved_secrets(b, "secrets/reserved-grpo/grpo", grpo_doc(), RESERVED_GRPO)
     for name in RESERVED_GRPO[:3]:
         b.add(f"secrets/reserved-grpo/sft/{name}", doc.with_value("environment", "secrets", [name]))
         b.add(f"secrets/reserved-grpo/opd/{name}", opd_doc().with_value("environment", "secrets", [name]))
@@ -274,11 +243,13 @@ GPU_TABLES: dict[str, Mapping[str, TomlValue]] = {
 
 
 def _gpu(b: Builder) -> None:
-    for name, values in GPU_TABLES.items():
-        b.add(f"gpu/sft/{name}", sft_doc().with_table("gpu", values))
-    for name in ("ok-count-8", "ok-type-blank", "sizing-type-L4", "ok-type-H100-count-4", "bad-count-0"):
-        b.add(f"gpu/35b-grpo/{name}", grpo_doc("Qwen/Qwen3.6-35B-A3B").with_table("gpu", GPU_TABLES[name]))
-    b.add("gpu/35b-grpo/count-1", grpo_doc("Qwen/Qwen3.6-35B-A3B").with_table("gpu", {"count": 1}))
+    b.each_table("gpu/sft", sft_doc(), "gpu", GPU_TABLES)
+    big = grpo_doc("Qwen/Qwen3.6-35B-A3B")
+    big_tables = pick(
+        GPU_TABLES, "ok-count-8", "ok-type-blank", "sizing-type-L4", "ok-type-H100-count-4", "bad-count-0"
+    )
+    b.each_table("gpu/35b-grpo", big, "gpu", big_tables)
+    b.add("gpu/35b-grpo/count-1", big.with_table("gpu", {"count": 1}))
 
 
 WANDB: dict[str, Mapping[str, TomlValue]] = {
@@ -296,8 +267,7 @@ WANDB: dict[str, Mapping[str, TomlValue]] = {
 
 
 def _wandb(b: Builder) -> None:
-    for name, values in WANDB.items():
-        b.add(f"wandb/{name}", full_doc("sft").with_table("wandb", values))
+    b.each_table("wandb", full_doc("sft"), "wandb", WANDB)
 
 
 ADAPTER_REFS: dict[str, str] = {
@@ -322,19 +292,14 @@ ADAPTER_REFS: dict[str, str] = {
 
 
 def _init_from_adapter(b: Builder) -> None:
-    for name, ref in ADAPTER_REFS.items():
-        b.add(f"adapter/sft/{name}", sft_doc().with_value("train", "init_from_adapter", ref))
+    b.each("adapter/sft", sft_doc(), "train", "init_from_adapter", ADAPTER_REFS)
+    rollout_refs = pick(ADAPTER_REFS, "ok-final", "ok-step", "bad-bare-run", "bad-step-leading-zero")
     for algorithm in ("grpo", "opd"):
-        for name in ("ok-final", "ok-step", "bad-bare-run", "bad-step-leading-zero"):
-            doc = base_doc(algorithm).with_value("train", "init_from_adapter", ADAPTER_REFS[name])
-            b.add(f"adapter/{algorithm}/{name}", doc)
+        b.each(f"adapter/{algorithm}", base_doc(algorithm), "train", "init_from_adapter", rollout_refs)
     b.each(
         "adapter/type", sft_doc(), "train", "init_from_adapter", v({"int": 5, "bool": True, "array": ["run-1/final"]})
     )
-    warm = sft_doc().with_value("train", "init_from_adapter", "run-1/final")
-    b.add("adapter/with-lora_rank", warm.with_value("train", "lora_rank", 16))
-    b.add("adapter/with-lora_alpha", warm.with_value("train", "lora_alpha", 32))
-    b.add("adapter/with-rank-over-cap", warm.with_value("train", "lora_rank", 999))
+    shared.warm_start_with_lora(b, sft_doc().with_value("train", "init_from_adapter", "run-1/final"))
     blank = sft_doc().with_value("train", "init_from_adapter", "  ")
     b.add("adapter/blank-with-lora_rank", blank.with_value("train", "lora_rank", 16))
     b.add(
@@ -344,16 +309,7 @@ def _init_from_adapter(b: Builder) -> None:
 
 
 def _checkpoints(b: Builder) -> None:
-    sft = sft_doc()
-    b.each(
-        "max_steps",
-        sft,
-        "train",
-        "max_steps",
-        v({"ok-100": 100, "ok-0": 0, "ok-neg": -5, "bad-10.0": 10.0, "bad-true": True, "bad-str": "10"}),
-    )
-    steps = sft.with_value("train", "max_steps", 10)
-    cases: dict[str, TomlValue] = {
+    save_at_steps: dict[str, TomlValue] = {
         "ok": [5, 10],
         "ok-one": [1],
         "ok-empty": [],
@@ -366,32 +322,13 @@ def _checkpoints(b: Builder) -> None:
         "bad-duplicate": [2, 2],
         "bad-beyond-max_steps": [5, 11],
     }
-    b.each("save_at_steps/with-max_steps-10", steps, "train", "save_at_steps", cases)
-    b.add("save_at_steps/without-max_steps/ok-empty", sft.with_value("train", "save_at_steps", []))
-    b.add("save_at_steps/without-max_steps/bad", sft.with_value("train", "save_at_steps", [5]))
-    b.add("save_at_steps/max_steps-0", sft.with_values("train", {"max_steps": 0, "save_at_steps": [5]}))
-    b.add("save_at_steps/max_steps-neg", sft.with_values("train", {"max_steps": -1, "save_at_steps": [5]}))
-    b.add("save_at_steps/grpo-ok", grpo_doc().with_values("train", {"max_steps": 50, "save_at_steps": [10, 50]}))
-    b.add("save_every/with-save_at_steps", steps.with_values("train", {"save_every": 5, "save_at_steps": [10]}))
+    shared.checkpoints(b, sft_doc(), grpo_doc(), save_at_steps, {"max_steps-0": 0, "max_steps-neg": -1})
+    steps = sft_doc().with_values("train", {"max_steps": 10, "save_every": 5, "save_at_steps": [10]})
+    b.add("save_every/with-save_at_steps", steps)
 
 
 def _seed(b: Builder) -> None:
-    seeds = v(
-        {
-            "ok-42": 42,
-            "ok-0": 0,
-            "ok-max": 2**63 - 1,
-            "bad-neg": -1,
-            "bad-2e63": 2**63,
-            "bad-float": 7.0,
-            "bad-bool": True,
-            "bad-str": "7",
-            "bad-date": date(2024, 1, 1),
-            "bad-array": [7],
-        }
-    )
-    b.each("seed", grpo_doc(), "", "seed", seeds)
-    b.add("seed/under-train", grpo_doc().with_value("train", "seed", 7))
+    shared.seeds(b, grpo_doc(), {**shared.SEEDS, "bad-date": date(2024, 1, 1), "bad-array": [7]})
 
 
 def _other_releases(b: Builder) -> None:
@@ -428,18 +365,12 @@ def _other_releases(b: Builder) -> None:
         opd_doc().with_value("train", "teacher_model", "accounts/fireworks/models/glm-5p1"),
     )
     scalars = v({"lora_rank": 8, "steps": 300, "dry_run": True, "group_size": [8], "extra": date(2024, 1, 1)})
-    for key, value in scalars.items():
-        b.add(f"top/unknown-scalar/{key}", sft.with_value("", key, value))
-    for name in ("grpo", "sft", "opd", "foo"):
-        b.add(f"top/unknown-table/{name}", sft.with_table(name, {"x": 1}))
+    shared.unknown_top_level(b, sft, scalars, ("grpo", "sft", "opd", "foo"))
     b.add("top/unknown-table/empty-foo", sft.with_table("foo"))
     b.add("top/unknown-table/scalar-and-table", sft.with_value("", "zeta", 1).with_table("alpha", {"x": 1}))
     b.add("top/unknown-table/two-scalars", sft.with_values("", {"b_key": 1, "a_key": 2}))
-    for name in ("grpo", "foo"):
-        b.add(f"top/array-of-tables/{name}", sft.with_tail(f"[[{name}]]\ngroup_size = 8\n"))
-    b.add("top/train-subtable", sft.with_table("train.extra", {"x": 1}))
-    b.add("top/environment-subtable", sft.with_table("environment.extra", {"x": 1}))
-    b.add("top/gpu-subtable", sft.with_table("gpu.extra", {"x": 1}))
+    shared.arrays_of_tables(b, sft, ("grpo", "foo"))
+    shared.subtables(b, sft, ("train", "environment", "gpu"))
 
 
 FAMILIES = (

@@ -3,6 +3,7 @@ structured outputs, credit assignment, stop sequences."""
 
 from __future__ import annotations
 
+from . import shared_rules as shared
 from .d13_base import full_doc, grpo_doc, opd_doc, sft_doc
 from .toml_doc import Builder, TomlValue, slug, v
 
@@ -102,19 +103,8 @@ def _grpo_shape(b: Builder) -> None:
 def _budgets(b: Builder) -> None:
     for algorithm, default in (("grpo", 320), ("opd", 512)):
         doc = grpo_doc() if algorithm == "grpo" else opd_doc()
-        for value in (default, default + 1):
-            b.add(f"budget/{algorithm}/context-{value}", doc.with_value("train", "max_context_tokens", value))
-        thinking = doc.with_value("", "thinking", True)
-        for value in (1536, 1537):
-            b.add(
-                f"budget/{algorithm}/thinking-context-{value}",
-                thinking.with_value("train", "max_context_tokens", value),
-            )
-        for ctx, completion in ((1000, 1000), (1001, 1000), (100, 2000)):
-            b.add(
-                f"budget/{algorithm}/context-{ctx}-completion-{completion}",
-                doc.with_values("train", {"max_context_tokens": ctx, "max_completion_tokens": completion}),
-            )
+        completions = ((1000, 1000), (1001, 1000), (100, 2000))
+        shared.prompt_budgets(b, f"budget/{algorithm}", doc, (default, default + 1), (1536, 1537), completions)
         b.add(f"budget/{algorithm}/completion-only", doc.with_value("train", "max_completion_tokens", 9000))
     b.add("budget/sft/context-1", sft_doc().with_value("train", "max_context_tokens", 1))
     b.add("budget/sft/thinking-context-1", sft_doc(thinking=True).with_value("train", "max_context_tokens", 1))
@@ -241,21 +231,7 @@ def _credit_and_stops(b: Builder) -> None:
         }
     )
     b.each("credit/grpo", grpo, "train", "credit_assignment", credit)
-    stops = v(
-        {
-            "ok-string": "</s>",
-            "ok-empty-string": "",
-            "ok-list": ["a", "b"],
-            "ok-empty-list": [],
-            "ok-list-with-empty": ["a", ""],
-            "bad-int-entry": ["a", 1],
-            "bad-int": 5,
-            "bad-bool": True,
-            "bad-table": {"a": "b"},
-            "bad-nested": [["a"]],
-        }
-    )
-    b.each("stop_sequences/grpo", grpo, "train", "stop_sequences", stops)
+    b.each("stop_sequences/grpo", grpo, "train", "stop_sequences", shared.STOP_SEQUENCES)
     b.add("stop_sequences/opd/list", opd_doc().with_value("train", "stop_sequences", ["</s>"]))
 
 

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TypeVar
 
-__all__ = ["Builder", "Case", "Doc", "Raw", "TomlValue", "slug", "toml_key", "toml_literal", "toml_string", "v"]
+__all__ = ["Builder", "Case", "Doc", "Raw", "TomlValue", "pick", "slug", "toml_key", "toml_literal", "toml_string", "v"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ TomlValue = (
     | tuple["TomlValue", ...]
     | Mapping[str, "TomlValue"]
 )
+
+T = TypeVar("T")
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -176,6 +179,11 @@ def v(variants: dict[str, TomlValue]) -> dict[str, TomlValue]:
     return variants
 
 
+def pick(variants: Mapping[str, T], *names: str) -> dict[str, T]:
+    """The named variants, in the order given (a dialect's selection from a shared table)."""
+    return {name: variants[name] for name in names}
+
+
 def slug(text: str) -> str:
     """A readable, id-safe rendering of an arbitrary value."""
     out = re.sub(r"[^A-Za-z0-9._+-]+", "_", text).strip("_")
@@ -207,3 +215,8 @@ class Builder:
         """One case per named value of ``table.key`` (``table=""``: top level): ``<prefix>/<name>``."""
         for name, value in variants.items():
             self.add(f"{prefix}/{name}", doc.with_value(table, key, value))
+
+    def each_table(self, prefix: str, doc: Doc, table: str, variants: Mapping[str, Mapping[str, TomlValue]]) -> None:
+        """One case per named content of ``[table]`` (replacing the doc's own): ``<prefix>/<name>``."""
+        for name, values in variants.items():
+            self.add(f"{prefix}/{name}", doc.with_table(table, values))

@@ -98,6 +98,13 @@ GPU_CLASS = "x-flash-gpu-class"
 #: `[gpu]` (1.0): the provider must provision the pinned class.
 GPU_PAIRING = "x-flash-gpu-pairing"
 
+# -- how a release resolves a config (read by flash_schema.resolve, checked by no keyword) ---------
+
+#: How the release's resolved spec holds a key: ``{"absent", "unset", "normalise", "default", ...}``.
+SPEC = "x-flash-spec"
+#: On the root: the spec's fields Flash fills itself (``{"constants": {...}, "computed": {...}}``).
+SPEC_OWNED = "x-flash-spec-owned"
+
 KeywordFn = Callable[[Any, Any, Any, Mapping[str, Any]], Iterator[ValidationError]]
 
 __all__ = ["FlashError", "KeywordFn", "implementations"]

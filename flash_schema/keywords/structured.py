@@ -69,6 +69,16 @@ def is_unconstrained(value: Any) -> bool:
     return value is False or (isinstance(value, str) and value.strip().lower() in ("", "none"))
 
 
+def canonical_json(value: Any, *, strict: bool = True) -> str:
+    """What Flash stores for an accepted value: its canonical JSON (sorted keys, no spaces), or
+    ``""`` for no constraint. Raises ``ValueError`` on a value Flash rejects."""
+    try:
+        canonical = _canonical(value, strict=strict)
+    except _Invalid as exc:
+        raise ValueError(str(exc)) from None
+    return "" if canonical is None else json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+
+
 def _canonical(value: Any, *, strict: bool = True) -> dict[str, Any] | None:
     if value is None or value is False:
         return None

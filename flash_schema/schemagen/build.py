@@ -7,7 +7,9 @@ rejects. What only we check sits in ``x-flash-*`` keywords, which other tools ig
 - ``x-flash-lint``: subschemas whose failures are warnings (the release accepts the config);
 - custom keywords restating a Flash rule JSON Schema cannot say (``x-flash-environment-id``...);
 - annotations: ``x-flash-rule`` (the rule a subschema states, from rules.toml), ``x-flash-message``,
-  ``x-flash-hint``, ``x-flash-args``, ``x-flash-applies-to``, ``x-flash-releases``...
+  ``x-flash-hint``, ``x-flash-args``, ``x-flash-applies-to``, ``x-flash-releases``...; ``x-flash-spec``
+  (how the release's resolved spec holds a key) and, on the root, ``x-flash-spec-owned`` (the spec's
+  fields Flash fills itself), which `flash_schema.resolve` reads.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ _FACETS = frozenset(
         "order",
         "out_of_scope",
         "example_with",
+        "spec",
     }
 )
 _TYPE_MESSAGES = {
@@ -129,6 +132,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             words["default_teacher"] = f"`{teachers['default']}`"
             # the default as a user may spell it: upper case, `_` for `-`
             words["teacher_spelling"] = f'`"{teachers["default"].upper().replace("-", "_")}"`'
+            words["teacher_default"] = str(teachers["default"])
         gpu = self.d.get("gpu")
         if gpu:
             words["gpu_classes"] = ", ".join(f"`{c[0]}`" for c in gpu["classes"])
@@ -165,6 +169,9 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         secrets = self.d.get("secrets")
         if secrets:
             root["x-flash-reserved-secrets"] = sorted(secrets["reserved"])
+        owned = self._spec_owned()
+        if owned:
+            root["x-flash-spec-owned"] = owned
         properties: dict[str, Any] = {}
         members: dict[str, Entry] = {}
         for name in table.get("order", []):
@@ -191,6 +198,20 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             if (found := other_release_values(self.timeline, self.release, key, values))
         }
         return root
+
+    def _spec_owned(self) -> dict[str, Any]:
+        """The resolved spec's fields Flash fills itself (releases.toml `[dialect.X.spec]`)."""
+        spec = self.d.get("spec") or {}
+        constants: dict[str, Any] = dict(spec.get("constants", {}))
+        constants.update(dict.fromkeys(spec.get("nulls", [])))
+        computed = dict.fromkeys(spec.get("sized", []), "sizing")
+        computed.update(dict.fromkeys(spec.get("assigned", []), "assigned"))
+        out: dict[str, Any] = {}
+        if constants:
+            out["constants"] = dict(sorted(constants.items()))
+        if computed:
+            out["computed"] = dict(sorted(computed.items()))
+        return out
 
     def _catalog_entry(self, model: Entry) -> dict[str, Any]:
         out = {k: model[k] for k in ("id", "params", "max_lora_rank", "max_model_len", "min_vram_gb")}
@@ -294,6 +315,8 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
                 node["default"] = values.pop()
         if entry.get("secret_names"):
             node["items"] = self._secret_items()
+        if "spec" in entry:
+            node["x-flash-spec"] = copy.deepcopy(entry["spec"])
         self._data_keywords(node)
         text = releases_text(self.timeline, ".".join(path))
         if text:

@@ -115,6 +115,52 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
     return (1 if failed else 0), out, err
 
 
+class ShowOptions(t.NamedTuple):
+    """What `flash-schema show` was asked to do."""
+
+    file: str
+    overlays: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ()
+    output_format: t.Literal["toml", "json"] = "toml"
+    flash_version: str | None = None
+
+
+def run_show(options: ShowOptions, stdin: t.BinaryIO | None = None) -> tuple[int, str, str]:
+    """Run `show`; returns (exit code, stdout text, stderr text). An invalid config gets its
+    diagnostics exactly as `check` prints them (exit 1) and nothing else on stdout."""
+    from flash_schema.document import Document
+    from flash_schema.files import InputError, read_config_bytes
+    from flash_schema.releases import resolve
+    from flash_schema.reporting import render_json, render_text
+    from flash_schema.show import render_json as show_json
+    from flash_schema.show import render_toml, show_config
+
+    overlays = []
+    for overlay in options.overlays:
+        try:
+            overlays.append((overlay, Document.from_bytes(read_config_bytes(overlay))))
+        except InputError as exc:
+            return 2, "", f"flash-schema: error: overlay {exc}\n"
+    if options.file == "-":
+        path, raw = "<stdin>", (stdin or sys.stdin.buffer).read()
+    else:
+        try:
+            path, raw = options.file, read_config_bytes(options.file)
+        except InputError as exc:
+            return 2, "", f"flash-schema: error: {exc}\n"
+    release = resolve(options.flash_version) if options.flash_version is not None else None
+    result = show_config(path, Document.from_bytes(raw), overlays, options.sets, flash_version=release)
+    checked = [result.check]
+    if result.resolved is None:
+        if options.output_format == "json":
+            return 1, render_json(checked), ""
+        return 1, render_text(checked, color=_use_color("auto", sys.stdout)), ""
+    out = show_json(result) if options.output_format == "json" else render_toml(result)
+    # Warnings (something the release accepts but ignores) go to stderr: stdout stays the config.
+    err = render_text(checked, color=_use_color("auto", sys.stderr)) if result.check.diagnostics else ""
+    return 0, out, err
+
+
 def _flash_version(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Validate `--flash-version` up front: a bad value is a usage error (exit 2), in one line."""
     if value is None:
@@ -307,6 +353,58 @@ def check(
     if out:
         # click strips colour codes from output that is not a terminal unless told otherwise.
         click.echo(out, nl=False, color=True if color == "always" else None)
+    if err:
+        click.echo(err, nl=False, err=True)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option(
+    "-c",
+    "--config",
+    "overlays",
+    multiple=True,
+    metavar="OVERLAY.toml",
+    help="Deep-merge this TOML onto the file first, as `flash train --config` does (repeatable).",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a value after the overlays, as `flash train --set` does (repeatable).",
+)
+@click.option(
+    "--flash-version",
+    metavar="X",
+    callback=_flash_version,
+    help="The Flash release to resolve for: a release (1.3.28), a series (1.3) or latest. "
+    "Default: the freesolo-flash pinned near the file, else the installed one, else the newest known.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["toml", "json"]),
+    default="toml",
+    show_default=True,
+    help="TOML with a comment on each value the file does not set, or one JSON document.",
+)
+def show(
+    file: str,
+    overlays: tuple[str, ...],
+    sets: tuple[str, ...],
+    flash_version: str | None,
+    output_format: t.Literal["toml", "json"],
+) -> None:
+    """Print the config the Flash release will run: overlays and --set applied, values normalised,
+    defaults filled in. Exit 0; 1 (with check's diagnostics) when Flash rejects it; 2 when a file
+    cannot be read."""
+    resume_gc(_dialect_of(flash_version))
+    code, out, err = run_show(ShowOptions(file, overlays, sets, output_format, flash_version))
+    if out:
+        click.echo(out, nl=False)
     if err:
         click.echo(err, nl=False, err=True)
     sys.exit(code)

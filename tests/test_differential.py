@@ -5,7 +5,8 @@ virtualenv, ``tests/flash_oracle``); the inputs are each dialect's generated cor
 (``tests/corpus``) and every hand case (``tests/cases/<dialect>/``; the flat ``tests/cases/`` folder
 is 0.2.43's). GPU-sizing rejections are excepted: no schema can reproduce a VRAM estimate.
 
-Each corpus's verdicts are computed once per session, the releases' oracles side by side.
+Each corpus's verdicts are computed once per session, the releases' oracles side by side (the
+``verdicts`` fixture of conftest.py, which test_show.py's differential test shares).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from corpus import DIALECTS, build, generate
 from corpus.hand import HandCase, hand_cases
 from flash_oracle import DIALECTS as RELEASES
-from flash_oracle import FlashVerdict, OracleInput, cached, verdicts_many
+from flash_oracle import FlashVerdict, OracleInput
 from ours import ours, plain_errors
 
 MIN_CASES = 400
@@ -26,19 +27,7 @@ MIN_CASES = 400
 GENERATED = {d: generate(d) for d in DIALECTS}
 HAND = {d: hand_cases(d) for d in DIALECTS}
 
-Verdicts = Callable[[str, OracleInput], FlashVerdict]
-
-
-@pytest.fixture(scope="session")
-def verdicts(request: pytest.FixtureRequest) -> Verdicts:
-    """Flash's verdict on a case of a dialect; every selected dialect's cases are asked at once, once."""
-    selected = set()
-    for item in request.session.items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("dialect") in DIALECTS:
-            selected.add(callspec.params["dialect"])
-    verdicts_many({RELEASES[d]: [*GENERATED[d], *HAND[d]] for d in sorted(selected)})
-    return lambda dialect, case: cached(RELEASES[dialect], case)
+Verdicts = Callable[[str, OracleInput], FlashVerdict]  # the `verdicts` fixture (conftest.py)
 
 
 def _disagreement(dialect: str, case: OracleInput, flash: FlashVerdict) -> str | None:

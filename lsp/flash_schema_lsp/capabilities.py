@@ -20,6 +20,9 @@ class ClientCapabilities:
     hierarchical_symbols: bool = False  # documentSymbol may answer a tree (else a flat list)
     configuration_requests: bool = False  # the server may ask for settings (workspace/configuration)
     diagnostics_refresh: bool = False  # the server may ask pulled diagnostics to be pulled again
+    inlay_hint_refresh: bool = False  # the server may ask for inlay hints again (a setting changed)
+    link_tooltips: bool = False  # document links may carry a tooltip
+    folding_range_limit: int | None = None  # the most folding ranges the client wants
 
 
 def negotiated_encoding(caps: lsp.ClientCapabilities) -> positions.Encoding:
@@ -41,6 +44,8 @@ def client_capabilities(params: lsp.InitializeParams) -> ClientCapabilities:
     completion_item = None
     hover_formats = None
     hierarchical = False
+    link_tooltips = False
+    folding_limit = None
     if text_document is not None:
         completion = text_document.completion
         completion_item = completion.completion_item if completion is not None else None
@@ -48,9 +53,14 @@ def client_capabilities(params: lsp.InitializeParams) -> ClientCapabilities:
             hover_formats = text_document.hover.content_format
         symbols = text_document.document_symbol
         hierarchical = bool(symbols and symbols.hierarchical_document_symbol_support)
+        links = text_document.document_link
+        link_tooltips = bool(links and links.tooltip_support)
+        folding = text_document.folding_range
+        folding_limit = folding.range_limit if folding is not None else None
     doc_formats = completion_item.documentation_format if completion_item is not None else None
     workspace = caps.workspace
     diagnostics = workspace.diagnostics if workspace is not None else None
+    inlay_hints = workspace.inlay_hint if workspace is not None else None
     return ClientCapabilities(
         encoding=negotiated_encoding(caps),
         snippets=bool(completion_item and completion_item.snippet_support),
@@ -59,4 +69,7 @@ def client_capabilities(params: lsp.InitializeParams) -> ClientCapabilities:
         hierarchical_symbols=hierarchical,
         configuration_requests=bool(workspace and workspace.configuration),
         diagnostics_refresh=bool(diagnostics and diagnostics.refresh_support),
+        inlay_hint_refresh=bool(inlay_hints and inlay_hints.refresh_support),
+        link_tooltips=link_tooltips,
+        folding_range_limit=folding_limit,
     )

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from flash_schema.document import Document
     from flash_schema.spans import Span
     from flash_schema_lsp.features.completion import CompletionItem
+    from flash_schema_lsp.features.folding import Fold
+    from flash_schema_lsp.features.inlay_hints import InlayHint
+    from flash_schema_lsp.features.links import Link
     from flash_schema_lsp.features.symbols import Symbol
 
 
@@ -198,3 +201,49 @@ def symbol_information(
         name = symbol.name if container is None else f"{container}.{symbol.name}"
         out.extend(symbol_information(doc, uri, symbol.children, encoding, name))
     return out
+
+
+# -- inlay hints, links, folding, selection ranges ------------------------------------------------------------
+
+
+def inlay_hints(doc: Document, hints: Sequence[InlayHint], encoding: positions.Encoding) -> list[lsp.InlayHint]:
+    return [
+        lsp.InlayHint(
+            position=lsp.Position(*positions.to_position(doc, hint.offset, encoding)),
+            label=hint.label,
+            tooltip=hint.tooltip,
+            padding_left=True,
+        )
+        for hint in hints
+    ]
+
+
+def document_links(
+    doc: Document, links: Sequence[Link], encoding: positions.Encoding, *, tooltips: bool
+) -> list[lsp.DocumentLink]:
+    return [
+        lsp.DocumentLink(
+            range=range_of(doc, link.span, encoding), target=link.target, tooltip=link.tooltip if tooltips else None
+        )
+        for link in links
+    ]
+
+
+def folding_ranges(folds: Sequence[Fold], limit: int | None) -> list[lsp.FoldingRange]:
+    """Line folds (what every client can fold), the client's limit on their number respected."""
+    out = [
+        lsp.FoldingRange(
+            start_line=f.start, end_line=f.end, kind=lsp.FoldingRangeKind.Comment if f.kind == "comment" else None
+        )
+        for f in folds
+    ]
+    return out[:limit] if limit is not None else out
+
+
+def selection_range(doc: Document, chain: Sequence[Span], encoding: positions.Encoding) -> lsp.SelectionRange:
+    """The innermost range of ``chain``, each range's parent the next one."""
+    parent: lsp.SelectionRange | None = None
+    for span in reversed(chain):
+        parent = lsp.SelectionRange(range=range_of(doc, span, encoding), parent=parent)
+    assert parent is not None, "a chain always holds the whole document"
+    return parent

@@ -15,6 +15,7 @@ every problem twice.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import sys
@@ -58,6 +59,7 @@ class FlashLanguageServer(LanguageServer):
         self.caps = ClientCapabilities()
         self.generation = 0  # bumped on every settings change (part of pull result ids)
         self.default_flash_version: str | None = None  # `flash-schema lsp --flash-version`
+        self.tasks: set[asyncio.Future[None]] = set()  # work the server started on its own
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         """pygls's stdio server, but reading a piped stdin on the event loop (see ``pygls_fixes``)."""
@@ -154,6 +156,7 @@ class FlashLanguageServer(LanguageServer):
         """Use new settings and re-decide every open document."""
         if settings == self.settings:
             return
+        hints_changed = settings.inlay_hints != self.settings.inlay_hints
         self.settings = settings
         self.generation += 1
         changed = False
@@ -170,6 +173,8 @@ class FlashLanguageServer(LanguageServer):
                     self.clear(doc)
         if changed and self.caps.diagnostics_refresh and any(d.pulled for d in self.documents):
             self.workspace_diagnostic_refresh(None)
+        if (changed or hints_changed) and self.caps.inlay_hint_refresh:
+            self.workspace_inlay_hint_refresh(None)
 
 
 def _not_served(uri: str, reason: str) -> str:
@@ -253,7 +258,9 @@ async def _pull_configuration(ls: FlashLanguageServer) -> None:
 
 
 @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
-async def did_change_configuration(ls: FlashLanguageServer, params: lsp.DidChangeConfigurationParams) -> None:
+def did_change_configuration(ls: FlashLanguageServer, params: lsp.DidChangeConfigurationParams) -> None:
+    """Settings sent along take effect at once, in message order (a request after this
+    notification sees them); otherwise they are pulled from the client."""
     try:
         if selection.has_settings(params.settings):
             ls.apply_settings(selection.parse_settings(params.settings, ls.settings))
@@ -261,7 +268,9 @@ async def did_change_configuration(ls: FlashLanguageServer, params: lsp.DidChang
     except Exception as exc:
         log_failure("didChangeConfiguration", exc)
         return
-    await _pull_configuration(ls)
+    task = asyncio.ensure_future(_pull_configuration(ls))
+    ls.tasks.add(task)  # kept until done (the loop holds tasks weakly)
+    task.add_done_callback(ls.tasks.discard)
 
 
 # -- document sync ---------------------------------------------------------------------------------------
@@ -459,6 +468,10 @@ def document_symbol(
         return [convert.document_symbol(parsed, s, ls.caps.encoding) for s in symbols]
     return convert.symbol_information(parsed, doc.uri, symbols, ls.caps.encoding)
 
+
+# The handlers of what shows the config rather than checks it (inlay hints, links, folding, selection
+# ranges, the show command) live in `views`, registered on `server` as it is imported.
+from flash_schema_lsp import views  # noqa: E402, F401
 
 # -- entry point ---------------------------------------------------------------------------------------------
 

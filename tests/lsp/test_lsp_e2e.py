@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -270,3 +271,132 @@ async def utf8_client(lsp_client: LanguageClient) -> AsyncIterator[None]:
 
 async def test_utf8_is_preferred_when_offered(utf8_client: LanguageClient):
     assert INIT_RESULTS[id(utf8_client)].capabilities.position_encoding == "utf-8"
+
+
+# -- what the editor shows beside the checks ---------------------------------------------------------------
+
+VIEWED = """\
+#:schema ../schema/flash.schema.json
+model = "Qwen/Qwen3.5-9B"
+project = "3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c"
+algorithm = "grpo"
+
+[environment]
+id = "github:acme/envs@v2:math/env.py"
+pip = [
+  "numpy",
+  "scipy",
+]
+
+[train]
+lora_rank = 16
+"""
+
+
+async def open_viewed(client: LanguageClient, name: str) -> lsp.TextDocumentIdentifier:
+    doc_uri = uri("configs", name)
+    diagnostics = await open_and_wait(client, doc_uri, VIEWED)
+    assert [d.code for d in diagnostics] == ["managed-environment-id"]  # a warning: Flash accepts it
+    return lsp.TextDocumentIdentifier(doc_uri)
+
+
+def whole(text: str) -> lsp.Range:
+    return lsp.Range(lsp.Position(0, 0), lsp.Position(line=text.count("\n"), character=0))
+
+
+async def test_server_announces_the_view_features(client: LanguageClient):
+    capabilities = INIT_RESULTS[id(client)].capabilities
+    assert capabilities.inlay_hint_provider
+    assert capabilities.document_link_provider is not None
+    assert capabilities.folding_range_provider
+    assert capabilities.selection_range_provider
+    assert capabilities.execute_command_provider is not None
+    assert "flash-schema.show" in capabilities.execute_command_provider.commands
+
+
+async def test_inlay_hints_and_their_setting(client: LanguageClient):
+    where = await open_viewed(client, "hints.toml")
+    hints = await client.text_document_inlay_hint_async(lsp.InlayHintParams(text_document=where, range=whole(VIEWED)))
+    assert hints is not None
+    # At the end of `[train]`: what Flash fills in under GRPO.
+    train = next(h for h in hints if h.position == position_of(VIEWED, "[train]", len("[train]")))
+    assert isinstance(train.label, str)
+    assert train.label.startswith("lora_alpha 32 · learning_rate 1e-5")
+
+    # The `inlayHints` setting turns them off (a client that can be asked to refresh them is).
+    refreshed = asyncio.Event()
+
+    @client.feature(lsp.WORKSPACE_INLAY_HINT_REFRESH)
+    def on_refresh(_params: None) -> None:
+        refreshed.set()
+
+    client.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings={"flashSchema": {"inlayHints": False}})
+    )
+    hints = await client.text_document_inlay_hint_async(lsp.InlayHintParams(text_document=where, range=whole(VIEWED)))
+    assert not hints
+    workspace = client.capabilities.workspace if client.capabilities else None
+    if workspace and workspace.inlay_hint and workspace.inlay_hint.refresh_support:
+        await asyncio.wait_for(refreshed.wait(), 10)
+
+
+async def test_document_links(client: LanguageClient):
+    where = await open_viewed(client, "links.toml")
+    links = await client.text_document_document_link_async(lsp.DocumentLinkParams(text_document=where))
+    assert links is not None
+    # The schema file, the model's page, the environment's source file.
+    assert [link.target for link in links] == [
+        WORKSPACE.joinpath("schema", "flash.schema.json").as_uri(),
+        "https://huggingface.co/Qwen/Qwen3.5-9B",
+        "https://github.com/acme/envs/blob/v2/math/env.py",
+    ]
+    model = links[1]
+    assert model.range == lsp.Range(position_of(VIEWED, "Qwen/"), position_of(VIEWED, "Qwen/", 15))
+    tooltips = client.capabilities.text_document.document_link if client.capabilities.text_document else None
+    assert (model.tooltip is not None) == bool(tooltips and tooltips.tooltip_support)
+
+
+async def test_folding_ranges(client: LanguageClient):
+    where = await open_viewed(client, "folding.toml")
+    folds = await client.text_document_folding_range_async(lsp.FoldingRangeParams(text_document=where))
+    assert folds is not None
+    # Each table, and the multi-line array with its closing line in view.
+    lines = {(f.start_line, f.end_line) for f in folds}
+    environment = position_of(VIEWED, "[environment]").line
+    pip = position_of(VIEWED, "pip = [").line
+    assert {(environment, pip + 3), (pip, pip + 2)} <= lines
+
+
+async def test_selection_ranges(client: LanguageClient):
+    where = await open_viewed(client, "selection.toml")
+    ranges = await client.text_document_selection_range_async(
+        lsp.SelectionRangeParams(text_document=where, positions=[position_of(VIEWED, "lora_rank", 3)])
+    )
+    assert ranges is not None
+    chain = []
+    node: lsp.SelectionRange | None = ranges[0]
+    while node is not None:
+        chain.append(node.range)
+        node = node.parent
+    # Key, then key/value pair, then its table, then the document.
+    assert chain[0] == lsp.Range(position_of(VIEWED, "lora_rank"), position_of(VIEWED, "lora_rank", 9))
+    assert chain[1] == lsp.Range(position_of(VIEWED, "lora_rank"), position_of(VIEWED, "lora_rank = 16", 14))
+    assert chain[2].start == position_of(VIEWED, "[train]")
+    assert chain[-1].start == lsp.Position(0, 0)
+
+
+async def test_show_command(client: LanguageClient):
+    where = await open_viewed(client, "show.toml")
+    shown = await client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(command="flash-schema.show", arguments=[where.uri])
+    )
+    # The resolved config, for the client to open read-only.
+    assert shown["valid"] is True
+    assert shown["language"] == "toml"
+    assert shown["text"].startswith("# show.toml as Flash 1.3.28 runs it")
+    assert "lora_alpha = 32" in shown["text"]
+    # A document the server does not serve has nothing to show.
+    unknown = await client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(command="flash-schema.show", arguments=[uri("configs", "never-opened.toml")])
+    )
+    assert unknown is None

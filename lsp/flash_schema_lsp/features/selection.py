@@ -34,10 +34,13 @@ class Settings:
     #: The Flash release to check for (a release, a series or ``latest``); ``None``: detect it per
     #: file (the project's pin, the installed Flash, else the newest known release).
     flash_version: str | None = None
+    #: Inlay hints with the values Flash uses for the keys a table leaves out.
+    inlay_hints: bool = True
 
 
 def parse_settings(raw: object, base: Settings | None = None) -> Settings:
-    """Settings from a client's object: ``{"globs": [...], "detectByContent": bool}``.
+    """Settings from a client's object: ``{"globs": [...], "detectByContent": bool, "flashVersion":
+    str, "inlayHints": bool}``.
 
     The object may also be nested under ``flashSchema`` (as ``workspace/didChangeConfiguration``
     sends it).  Missing or malformed fields keep their value from ``base`` (else the default).
@@ -55,6 +58,7 @@ def parse_settings(raw: object, base: Settings | None = None) -> Settings:
     elif isinstance(value, str) and value.strip():
         globs = (value,)
     detect = raw.get("detectByContent", raw.get("detect_by_content"))
+    hints = raw.get("inlayHints")
     flash_version = base.flash_version
     if "flashVersion" in raw:
         flash_version = _flash_version(raw["flashVersion"], base.flash_version)
@@ -62,6 +66,7 @@ def parse_settings(raw: object, base: Settings | None = None) -> Settings:
         globs=globs,
         detect_by_content=detect if isinstance(detect, bool) else base.detect_by_content,
         flash_version=flash_version,
+        inlay_hints=hints if isinstance(hints, bool) else base.inlay_hints,
     )
 
 
@@ -86,7 +91,7 @@ def has_settings(raw: object) -> bool:
         return False
     if isinstance(raw.get(SETTINGS_SECTION), Mapping):
         return True
-    return "globs" in raw or "detectByContent" in raw or "flashVersion" in raw
+    return any(key in raw for key in ("globs", "detectByContent", "flashVersion", "inlayHints"))
 
 
 # -- paths and globs --------------------------------------------------------------------------

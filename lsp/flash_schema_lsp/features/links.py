@@ -1,0 +1,136 @@
+"""Document links: the model's page, the environment's source file, the schema a directive names.
+
+- ``model = "Qwen/Qwen3.5-9B"`` links to ``https://huggingface.co/Qwen/Qwen3.5-9B``;
+- an ``[environment] id`` that is a GitHub reference (``github:owner/repo[@ref][:path]``, or a
+  ``https://github.com/owner/repo[/blob|tree/...]`` URL) links to the file Flash loads, resolved as
+  Flash resolves it (ref ``main`` and ``environment.py`` by default; a ``tree`` directory's
+  ``environment.py``); a managed ``org/project/name`` id has no public page and no link;
+- a ``#:schema`` directive links to the schema: a URL as is, a path relative to the document.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+
+from flash_schema.document import Document, Span
+
+_MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+")
+_SAFE = re.compile(r"[A-Za-z0-9._-]+")
+_DIRECTIVE = re.compile(r"[ \t]*#:schema[ \t]+(\S+)")
+_DIRECTIVE_LINES = 20
+_DEFAULT_REF = "main"
+_DEFAULT_PATH = "environment.py"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link over ``span`` (a string's text, without its quotes) to ``target``."""
+
+    span: Span
+    target: str
+    tooltip: str
+
+
+def _safe(*parts: str) -> bool:
+    return all(p not in {".", ".."} and _SAFE.fullmatch(p) for p in parts)
+
+
+def _env_path(path: str) -> str | None:
+    """Flash's environment path: ``environment.py`` when empty, no absolute or ``..`` paths."""
+    raw = path.strip().replace("\\", "/")
+    if raw.startswith("/"):
+        return None
+    parts = [p for p in raw.split("/") if p]
+    if any(p in {".", ".."} for p in parts):
+        return None
+    return "/".join(parts) or _DEFAULT_PATH
+
+
+def github_file(environment_id: str) -> str | None:
+    """The GitHub page of the file a GitHub environment id loads (Flash's ``_parse_github_environment_ref``)."""
+    text = environment_id.strip()
+    if text.startswith("github:"):
+        repo_ref, colon, raw_path = text[len("github:") :].partition(":")
+        path = _env_path(raw_path) if colon else _DEFAULT_PATH
+        repo, at, ref = repo_ref.partition("@")
+        ref = ref if at else _DEFAULT_REF
+        owner_repo = repo.split("/")
+        if path is None or not ref or len(owner_repo) != 2 or not _safe(ref, *owner_repo):
+            return None
+        owner, name = owner_repo
+    else:
+        parsed = urllib.parse.urlparse(text)
+        if parsed.scheme.lower() not in {"http", "https"} or parsed.netloc.lower() != "github.com":
+            return None
+        parts = [urllib.parse.unquote(p) for p in parsed.path.strip("/").split("/") if p]
+        if len(parts) < 2:
+            return None
+        owner, name = parts[0], parts[1].removesuffix(".git")
+        if len(parts) >= 5 and parts[2] in {"blob", "tree"}:
+            ref = parts[3]
+            raw = "/".join(parts[4:])
+            found = _env_path(raw)
+            if found is None:
+                return None
+            path = f"{found.rstrip('/')}/{_DEFAULT_PATH}" if parts[2] == "tree" and not found.endswith(".py") else found
+        elif len(parts) == 2:
+            ref, path = _DEFAULT_REF, _DEFAULT_PATH
+        else:
+            return None
+        if not _safe(owner, name, ref):
+            return None
+    quoted = "/".join(urllib.parse.quote(p) for p in path.split("/"))
+    return f"https://github.com/{owner}/{name}/blob/{urllib.parse.quote(ref)}/{quoted}"
+
+
+def _string_text(doc: Document, span: Span) -> Span:
+    """The text of a one-line string value, inside its quotes."""
+    source = doc.text[span.start : span.end]
+    quote = source[:3] if source[:3] in ('"""', "'''") else source[:1]
+    if quote and source.endswith(quote) and len(source) >= 2 * len(quote):
+        return Span(span.start + len(quote), span.end - len(quote))
+    return span
+
+
+def _value_link(doc: Document, path: tuple[str, ...], target: str | None, tooltip: str) -> list[Link]:
+    node = doc.node(path)
+    if target is None or node is None or node.value is None:
+        return []
+    return [Link(_string_text(doc, node.value), target, tooltip)]
+
+
+def _schema_link(doc: Document, base: str | None) -> list[Link]:
+    pos = 0
+    for _ in range(_DIRECTIVE_LINES):
+        end = doc.text.find("\n", pos)
+        line = doc.text[pos : len(doc.text) if end < 0 else end].rstrip("\r")
+        found = _DIRECTIVE.match(line)
+        if found is not None:
+            value = found.group(1)
+            if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value):
+                target = value
+            elif base is not None and base.startswith("file:"):
+                target = urllib.parse.urljoin(base, urllib.parse.quote(value.replace("\\", "/")))
+            else:
+                return []
+            return [Link(Span(pos + found.start(1), pos + found.end(1)), target, "the schema this file names")]
+        stripped = line.strip()
+        if (stripped and not stripped.startswith("#")) or end < 0:
+            return []
+        pos = end + 1
+    return []
+
+
+def document_links(doc: Document, base: str | None = None) -> list[Link]:
+    """The links of ``doc``; ``base`` is its URI (relative `#:schema` paths resolve against it)."""
+    links = _schema_link(doc, base)
+    model = doc.data.get("model")
+    if isinstance(model, str) and _MODEL.fullmatch(model):
+        links += _value_link(doc, ("model",), f"https://huggingface.co/{model}", "the model's page on Hugging Face")
+    environment = doc.data.get("environment")
+    env_id = environment.get("id") if isinstance(environment, dict) else None
+    if isinstance(env_id, str):
+        links += _value_link(doc, ("environment", "id"), github_file(env_id), "the environment's source on GitHub")
+    return sorted(links, key=lambda link: link.span.start)

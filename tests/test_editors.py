@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flash_schema_lsp.features.selection import Settings
+from flash_schema_lsp.features.show import COMMAND as SHOW_COMMAND
 
 REPO = Path(__file__).resolve().parents[1]
 EDITORS = REPO / "lsp" / "editors"
@@ -55,11 +57,18 @@ def test_vscode_manifest_settings_match_server_defaults() -> None:
     manifest = _package_json()
     props = manifest["contributes"]["configuration"]["properties"]
 
-    assert set(props) == {"flashSchema.globs", "flashSchema.detectByContent", "flashSchema.server.command"}
+    assert set(props) == {
+        "flashSchema.globs",
+        "flashSchema.detectByContent",
+        "flashSchema.inlayHints",
+        "flashSchema.server.command",
+    }
     assert props["flashSchema.globs"]["type"] == "array"
     assert props["flashSchema.globs"]["default"] == DEFAULT_GLOBS
     assert props["flashSchema.detectByContent"]["type"] == "boolean"
     assert props["flashSchema.detectByContent"]["default"] is True
+    assert props["flashSchema.inlayHints"]["type"] == "boolean"
+    assert props["flashSchema.inlayHints"]["default"] is Settings().inlay_hints
     assert props["flashSchema.server.command"]["type"] == "array"
     assert props["flashSchema.server.command"]["default"] == DEFAULT_COMMAND
     for name, prop in props.items():
@@ -79,6 +88,7 @@ def test_vscode_manifest_shape() -> None:
     _check_toml_validation(manifest)
     commands = {c["command"] for c in manifest["contributes"]["commands"]}
     assert "flashSchema.restartServer" in commands
+    assert "flashSchema.showResolvedConfig" in commands
     # Even Better TOML / tombi provide the `toml` language: optional, not required.
     assert "extensionDependencies" not in manifest
     assert "languages" not in manifest["contributes"]
@@ -105,6 +115,10 @@ def test_vscode_extension_source() -> None:
     source = (VSCODE / "src" / "extension.ts").read_text(encoding="utf-8")
     assert "vscode-languageclient/node" in source
     assert "flashSchema.restartServer" in source
+    # "Show Resolved Config": the server's command, opened through a read-only content provider.
+    assert f'const SHOW_COMMAND = "{SHOW_COMMAND}"' in source
+    assert "registerTextDocumentContentProvider(SHOW_SCHEME" in source
+    assert '"flashSchema.showResolvedConfig"' in source
     assert "configurationSection: SECTION" in source
     assert 'const SECTION = "flashSchema"' in source
     assert INSTALL_HINT in source
@@ -120,7 +134,11 @@ def test_nvim_client_mentions_server_command() -> None:
     for glob in DEFAULT_GLOBS:
         assert f'"{glob}"' in lua
     assert "detectByContent = true" in lua
+    assert "inlayHints = true" in lua
     assert "flashSchema" in lua
+    # :FlashSchemaShow asks the server's command (tests/test_nvim.py runs it in a real Neovim).
+    assert "FlashSchemaShow" in lua
+    assert f'SHOW_COMMAND = "{SHOW_COMMAND}"' in lua
     # 0.11+, 0.8+ and the 0.7 fallback are all there.
     for api in ("vim.lsp.config", "vim.lsp.enable", "vim.lsp.start", "vim.lsp.start_client", "buf_attach_client"):
         assert api in lua, api

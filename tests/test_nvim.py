@@ -3,8 +3,9 @@
 Neovim starts from ``lsp/editors/nvim/init.lua``; ``tests/nvim/lsp_session.lua`` calls
 ``require("flash_schema").setup({cmd = ...})`` with ``python -m flash_schema lsp``, opens a copy
 of ``examples/broken/grpo-mistakes.toml`` under ``configs/`` in a temporary project, and records
-as JSON what the editor received: the pushed diagnostics, a hover, the diagnostics after typing
-a partial key, a completion there, and the shutdown. One Neovim run serves every test below.
+as JSON what the editor received: the pushed diagnostics, folding ranges, inlay hints, a hover,
+the diagnostics after typing a partial key, a completion there, the buffer ``:FlashSchemaShow``
+opens for a second, valid config, and the shutdown. One Neovim run serves every test below.
 
 Made for Debian's neovim 0.7 (``make e2e-deps`` installs it); skipped when ``nvim`` is absent.
 """
@@ -36,6 +37,18 @@ SECRET = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123456789"  # the leaked key in the e
 TIMEOUT = 60  # the whole Neovim run, seconds
 START_TIMEOUT_MS = 20_000  # client attached; first diagnostics
 REQUEST_TIMEOUT_MS = 5_000  # each request; diagnostics after the edit; shutdown
+
+VALID = """\
+model = "Qwen/Qwen3.5-9B"
+project = "3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c"
+algorithm = "grpo"
+
+[environment]
+id = "acme/math/gsm8k"
+
+[train]
+lora_rank = 16
+"""
 
 ERROR, WARNING = 1, 2  # vim.diagnostic.severity
 ERROR_LEVEL = 4  # vim.log.levels.ERROR
@@ -114,6 +127,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
     (root / "configs").mkdir()
     config = root / "configs" / "broken.toml"
     shutil.copyfile(EXAMPLE, config)
+    (root / "configs" / "valid.toml").write_text(VALID, "utf-8")
     text = config.read_text("utf-8")
 
     train = _line(text, "[train]")
@@ -127,6 +141,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
         "start_timeout_ms": START_TIMEOUT_MS,
         "request_timeout_ms": REQUEST_TIMEOUT_MS,
         "hover_at": {"line": steps, "character": 2},
+        "show_file": str(root / "configs" / "valid.toml"),
         # Replace `lora_rank = 128` in [train] by what one types first: `lo`.
         "edit": {"line": typed, "text": "lo"},
     }
@@ -283,6 +298,30 @@ def test_completion_offers_the_key_being_typed(session: Session) -> None:
 
 def test_server_shuts_down_cleanly(session: Session) -> None:
     assert session["stopped"] is True, session.explain()
+
+
+def test_folding_ranges_and_inlay_hints_reach_the_editor(session: Session) -> None:
+    text = session.text
+    folds = {(f["startLine"], f["endLine"]) for f in session["folding"]}
+    train = _line(text, "[train]")
+    assert (train, _line(text, "temperature = nan")) in folds, session.explain()
+    hints = {h["position"]["line"]: h for h in session["inlay_hints"]}
+    assert hints[train]["position"]["character"] == len("[train]")
+    assert hints[train]["label"].startswith("lora_alpha "), session.explain()
+    assert "learning_rate 1e-5" in hints[train]["label"]  # GRPO's, whatever the misspelt key says
+
+
+def test_show_opens_the_resolved_config_read_only(session: Session) -> None:
+    shown = session["show"]
+    assert shown["name"].endswith("flash-schema://valid.resolved.toml"), session.explain()
+    assert shown["displayed"]
+    assert (shown["modifiable"], shown["readonly"], shown["buftype"]) == (False, True, "nofile")
+    assert shown["filetype"] == "toml"
+    assert shown["attached"] == 0  # the scratch buffer is not a config the server checks
+    lines = shown["lines"]
+    assert lines[0].startswith("# valid.toml as Flash 1.3.28 runs it")
+    assert 'algorithm = "grpo"' in lines
+    assert any(line.startswith("lora_alpha = 32") and line.endswith("# default") for line in lines)
 
 
 # -- without the [lsp] extras ------------------------------------------------------------------------------------

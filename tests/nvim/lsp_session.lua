@@ -4,8 +4,8 @@
 --
 -- Reads its parameters from the JSON file named by $FLASH_NVIM_PARAMS, sets the client up
 -- through the repo's module (require("flash_schema").setup), opens the config, and records
--- what the editor got: diagnostics, a hover, diagnostics after an edit, a completion, the
--- shutdown. Every wait is a vim.wait() with a timeout; whatever happens, the results are
+-- what the editor got: diagnostics, folding ranges, inlay hints, a hover, diagnostics after an
+-- edit, a completion, the buffer :FlashSchemaShow opens for a second file, the shutdown. Every wait is a vim.wait() with a timeout; whatever happens, the results are
 -- written as JSON to params.result and Neovim quits.
 
 local params = vim.fn.json_decode(table.concat(vim.fn.readfile(vim.env.FLASH_NVIM_PARAMS), "\n"))
@@ -108,6 +108,27 @@ local function session()
   out.offset_encoding = client.offset_encoding
   out.diagnostics = diagnostics(bufnr)
 
+  -- Folding ranges and inlay hints of the whole file (Neovim 0.7 neither folds nor draws
+  -- hints from LSP by itself: what matters here is what the server answers a real client).
+  local folds, folds_err = request(bufnr, client.id, "textDocument/foldingRange", { textDocument = { uri = uri } })
+  mark("folding ranges")
+  if folds_err ~= nil then
+    out.failed = "foldingRange: " .. folds_err
+    return
+  end
+  out.folding = folds
+  local last = vim.api.nvim_buf_line_count(bufnr)
+  local hints, hints_err = request(bufnr, client.id, "textDocument/inlayHint", {
+    textDocument = { uri = uri },
+    range = { start = { line = 0, character = 0 }, ["end"] = { line = last, character = 0 } },
+  })
+  mark("inlay hints")
+  if hints_err ~= nil then
+    out.failed = "inlayHint: " .. hints_err
+    return
+  end
+  out.inlay_hints = hints
+
   -- Hover on a key.
   local hover, hover_err = request(bufnr, client.id, "textDocument/hover", {
     textDocument = { uri = uri },
@@ -164,6 +185,41 @@ local function session()
       range = edit and (edit.range or edit.replace) or nil,
     })
   end
+
+  -- :FlashSchemaShow on a second (valid) file opens the resolved config, read-only.
+  vim.cmd("edit " .. vim.fn.fnameescape(params.show_file))
+  local show_buf = vim.api.nvim_get_current_buf()
+  if not vim.wait(params.start_timeout_ms, function()
+    return vim.lsp.buf_is_attached(show_buf, client.id)
+  end, 10) then
+    out.failed = "the client did not attach to the second file"
+    return
+  end
+  vim.cmd("FlashSchemaShow")
+  local shown
+  if not vim.wait(params.request_timeout_ms, function()
+    for _, candidate in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_get_name(candidate):match("%.resolved%.toml$") then
+        shown = candidate
+        return true
+      end
+    end
+    return false
+  end, 10) then
+    out.failed = ":FlashSchemaShow opened no buffer"
+    return
+  end
+  mark("show")
+  out.show = {
+    name = vim.api.nvim_buf_get_name(shown),
+    lines = vim.api.nvim_buf_get_lines(shown, 0, -1, false),
+    modifiable = vim.bo[shown].modifiable,
+    readonly = vim.bo[shown].readonly,
+    buftype = vim.bo[shown].buftype,
+    filetype = vim.bo[shown].filetype,
+    displayed = vim.api.nvim_get_current_buf() == shown,
+    attached = #clients(shown),
+  }
 
   -- A clean shutdown (shutdown request, exit notification, process gone).
   vim.lsp.stop_client(client.id)

@@ -6,6 +6,9 @@
 -- decides which TOML files are Flash configs (globs, content detection,
 -- `#:schema` directives) and ignores the rest.
 --
+-- :FlashSchemaShow opens, read-only, the config Flash will run for the current
+-- buffer (the server's `flash-schema.show` command, as `flash-schema show`).
+--
 -- Supported Neovim versions:
 --   * 0.11+  vim.lsp.config('flash_schema', {...}) + vim.lsp.enable('flash_schema')
 --   * 0.8+   vim.lsp.start() from a `FileType toml` autocmd
@@ -22,6 +25,11 @@ M.defaults = {
   globs = { "**/configs/*.toml", "**/*.flash.toml" },
   -- Also serve TOML files that are unmistakably Flash configs (sent to the server).
   detectByContent = true,
+  -- Inlay hints with the values Flash fills in for the keys a table leaves out
+  -- (sent to the server; on Neovim 0.10+ they are also shown in Flash buffers).
+  inlayHints = true,
+  -- How :FlashSchemaShow opens its read-only buffer.
+  show_split = "vsplit",
   -- Filetypes to attach to.
   filetypes = { "toml" },
   -- Files/directories marking the workspace root; the file's own directory otherwise.
@@ -32,7 +40,7 @@ M.defaults = {
   -- Use vim.lsp.config/vim.lsp.enable when Neovim has them (0.11+). Set to
   -- false to force the vim.lsp.start / start_client path.
   use_lsp_config = true,
-  -- Create the :FlashSchemaRestart command.
+  -- Create the :FlashSchemaRestart and :FlashSchemaShow commands.
   create_commands = true,
 }
 
@@ -69,6 +77,13 @@ local function client_is_stopped(client)
   return client.is_stopped()
 end
 
+local function client_request(client, method, params, handler, bufnr)
+  if method_style then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
 local function get_clients(filter)
   if vim.lsp.get_clients then
     return vim.lsp.get_clients(filter)
@@ -76,7 +91,9 @@ local function get_clients(filter)
   -- Neovim < 0.10: get_active_clients() (its filter argument exists from 0.8 on).
   local result = {}
   for _, client in pairs(vim.lsp.get_active_clients()) do
-    if filter == nil or filter.name == nil or client.name == filter.name then
+    local named = filter == nil or filter.name == nil or client.name == filter.name
+    local attached = filter == nil or filter.bufnr == nil or vim.lsp.buf_is_attached(filter.bufnr, client.id)
+    if named and attached then
       table.insert(result, client)
     end
   end
@@ -90,6 +107,7 @@ function M.server_settings(opts)
   return {
     globs = vim.deepcopy(opts.globs),
     detectByContent = opts.detectByContent,
+    inlayHints = opts.inlayHints,
     server = { command = vim.deepcopy(opts.cmd) },
   }
 end
@@ -162,6 +180,17 @@ local function show_message(err, result, ctx, config)
   end
 end
 
+local function on_attach(client, bufnr)
+  -- Neovim 0.10+ draws inlay hints once they are enabled for a buffer.
+  local hints = vim.lsp.inlay_hint
+  if options.inlayHints and hints and hints.enable and client.server_capabilities.inlayHintProvider then
+    pcall(hints.enable, true, { bufnr = bufnr })
+  end
+  if options.on_attach then
+    options.on_attach(client, bufnr)
+  end
+end
+
 local function client_config(root_dir)
   local settings = M.server_settings(options)
   local config = {
@@ -170,7 +199,7 @@ local function client_config(root_dir)
     root_dir = root_dir,
     init_options = settings,
     settings = { flashSchema = vim.deepcopy(settings) },
-    on_attach = options.on_attach,
+    on_attach = on_attach,
     handlers = { ["window/showMessage"] = show_message },
   }
   if options.capabilities then
@@ -249,6 +278,54 @@ local function toml_buffers()
   return bufs
 end
 
+local SHOW_COMMAND = "flash-schema.show"
+
+local function open_shown(source_buf, result)
+  local name = vim.api.nvim_buf_get_name(source_buf)
+  local base = name ~= "" and vim.fn.fnamemodify(name, ":t:r") or "config"
+  local title = "flash-schema://" .. base .. (result.valid and ".resolved.toml" or ".problems")
+  for _, other in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_get_name(other) == title then
+      vim.api.nvim_buf_delete(other, { force = true })
+    end
+  end
+  local lines = vim.split(result.text, "\n", { plain = true })
+  if lines[#lines] == "" then
+    table.remove(lines)
+  end
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].bufhidden = "wipe"
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].readonly = true
+  pcall(vim.api.nvim_buf_set_name, buf, title)
+  vim.bo[buf].filetype = result.valid and "toml" or "text"
+  vim.cmd(options.show_split or "vsplit")
+  vim.api.nvim_win_set_buf(0, buf)
+  return buf
+end
+
+--- Opens, read-only, the config Flash will run for `bufnr` (the current buffer
+--- by default): the resolved TOML, or the problems that make Flash reject it.
+function M.show(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = get_clients({ name = M.name, bufnr = bufnr })[1]
+  if client == nil then
+    notify("no Flash Schema language server runs for this buffer", vim.log.levels.WARN)
+    return
+  end
+  local params = { command = SHOW_COMMAND, arguments = { vim.uri_from_bufnr(bufnr) } }
+  client_request(client, "workspace/executeCommand", params, function(err, result)
+    if err ~= nil then
+      notify("show failed: " .. tostring(err.message or err), vim.log.levels.ERROR)
+    elseif type(result) ~= "table" then
+      notify("this buffer is not a Flash config (see the `globs` option)", vim.log.levels.WARN)
+    else
+      open_shown(bufnr, result)
+    end
+  end, bufnr)
+end
+
 --- Stops the running server(s) and starts them again for the open buffers.
 function M.restart()
   if use_lsp_config() then
@@ -285,6 +362,9 @@ function M.setup(opts)
     vim.api.nvim_create_user_command("FlashSchemaRestart", function()
       M.restart()
     end, { desc = "Restart the Flash Schema language server" })
+    vim.api.nvim_create_user_command("FlashSchemaShow", function()
+      M.show()
+    end, { desc = "Show the config Flash will run for this buffer (read-only)" })
   end
 
   if use_lsp_config() then
@@ -292,7 +372,7 @@ function M.setup(opts)
     config.name = nil
     config.filetypes = vim.deepcopy(options.filetypes)
     config.root_dir = function(bufnr, on_dir)
-      if check_executable(options.cmd) then
+      if wants(bufnr) and check_executable(options.cmd) then
         on_dir(M.find_root(bufnr, options.root_markers))
       end
     end

@@ -2,7 +2,9 @@
 //
 // The extension only starts the server over stdio and forwards the
 // `flashSchema.*` settings to it; deciding which TOML files are Flash configs
-// (globs, content detection, `#:schema` directives) is the server's job.
+// (globs, content detection, `#:schema` directives) is the server's job. The
+// "Show Resolved Config" command asks the server (`flash-schema.show`, through
+// workspace/executeCommand) and opens its answer in a read-only editor.
 //
 // When the server is installed without its extras (pygls, lsprotocol), it still
 // answers: a `window/showMessage` error and an `initialize` error, both carrying
@@ -13,6 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
+  ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
@@ -25,10 +28,15 @@ const CLIENT_NAME = "Flash Schema";
 const DEFAULT_COMMAND = ["flash-schema", "lsp"];
 const DEFAULT_GLOBS = ["**/configs/*.toml", "**/*.flash.toml"];
 const INSTALL_HINT = "pip install 'flash-schema[lsp]'";
+/** The server's command that returns `flash-schema show` for a document. */
+const SHOW_COMMAND = "flash-schema.show";
+/** Read-only documents holding what the show command returned. */
+const SHOW_SCHEME = "flash-schema-show";
 
 export interface FlashSchemaSettings {
   globs: string[];
   detectByContent: boolean;
+  inlayHints: boolean;
   server: { command: string[] };
 }
 
@@ -59,10 +67,12 @@ export function readSettings(): FlashSchemaSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   const globs = cfg.get<unknown>("globs");
   const detectByContent = cfg.get<unknown>("detectByContent");
+  const inlayHints = cfg.get<unknown>("inlayHints");
   const command = cfg.get<unknown>("server.command");
   return {
     globs: isStringArray(globs) ? globs : [...DEFAULT_GLOBS],
     detectByContent: typeof detectByContent === "boolean" ? detectByContent : true,
+    inlayHints: typeof inlayHints === "boolean" ? inlayHints : true,
     server: {
       command:
         isStringArray(command) && command.length > 0 && command[0].trim() !== ""
@@ -242,12 +252,89 @@ export function restartServer(): Promise<void> {
   });
 }
 
+/** What `flash-schema.show` answers for a document the server serves. */
+interface ShowAnswer {
+  valid: boolean;
+  text: string;
+  language: string;
+}
+
+function isShowAnswer(value: unknown): value is ShowAnswer {
+  const answer = value as ShowAnswer | null;
+  return (
+    typeof answer === "object" &&
+    answer !== null &&
+    typeof answer.valid === "boolean" &&
+    typeof answer.text === "string" &&
+    typeof answer.language === "string"
+  );
+}
+
+/** The texts of the open "resolved config" documents, by their URI. */
+class ShowDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  set(uri: vscode.Uri, text: string): void {
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? "";
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** "Show Resolved Config": the config Flash will run for the active TOML file, read-only, beside it. */
+async function showResolvedConfig(documents: ShowDocuments): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined || editor.document.languageId !== "toml") {
+    void vscode.window.showInformationMessage("Open a Flash config (a TOML file) first.");
+    return;
+  }
+  if (client === undefined || !client.isRunning()) {
+    void vscode.window.showErrorMessage("The Flash Schema language server is not running.");
+    return;
+  }
+  const source = editor.document.uri;
+  const answer: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+    command: SHOW_COMMAND,
+    arguments: [client.code2ProtocolConverter.asUri(source)],
+  });
+  if (!isShowAnswer(answer)) {
+    void vscode.window.showInformationMessage(
+      "This file is not a Flash config (see the flashSchema.globs setting).",
+    );
+    return;
+  }
+  const name = path.posix.basename(source.path) || "config.toml";
+  const suffix = answer.valid ? ".resolved.toml" : ".problems.txt";
+  const uri = vscode.Uri.from({
+    scheme: SHOW_SCHEME,
+    path: `/${name.replace(/\.toml$/i, "")}${suffix}`,
+    query: source.toString(),
+  });
+  documents.set(uri, answer.text);
+  const shown = await vscode.workspace.openTextDocument(uri);
+  await vscode.languages.setTextDocumentLanguage(shown, answer.valid ? "toml" : "plaintext");
+  await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+}
+
 export function activate(context: vscode.ExtensionContext): Promise<void> {
   outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   context.subscriptions.push(outputChannel);
+  const shown = new ShowDocuments();
 
   context.subscriptions.push(
+    shown,
+    vscode.workspace.registerTextDocumentContentProvider(SHOW_SCHEME, shown),
     vscode.commands.registerCommand("flashSchema.restartServer", () => restartServer()),
+    vscode.commands.registerCommand("flashSchema.showResolvedConfig", () => showResolvedConfig(shown)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       // Other flashSchema.* settings reach the running server through
       // workspace/didChangeConfiguration (synchronize.configurationSection);

@@ -38,13 +38,13 @@ TIMEOUT = 60  # the whole Neovim run, seconds
 START_TIMEOUT_MS = 20_000  # client attached; first diagnostics
 REQUEST_TIMEOUT_MS = 5_000  # each request; diagnostics after the edit; shutdown
 
+#: A valid config for the same release, for :FlashSchemaShow.
 VALID = """\
-model = "Qwen/Qwen3.5-9B"
-project = "3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c"
+model = "Qwen/Qwen3.5-4B"
 algorithm = "grpo"
 
 [environment]
-id = "acme/math/gsm8k"
+id = "acme/gsm8k"
 
 [train]
 lora_rank = 16
@@ -319,9 +319,10 @@ def test_show_opens_the_resolved_config_read_only(session: Session) -> None:
     assert shown["filetype"] == "toml"
     assert shown["attached"] == 0  # the scratch buffer is not a config the server checks
     lines = shown["lines"]
-    assert lines[0].startswith("# valid.toml as Flash 1.3.28 runs it")
+    assert lines[0] == "# valid.toml as Flash 0.2.43 runs it (from --flash-version)", lines
     assert 'algorithm = "grpo"' in lines
-    assert any(line.startswith("lora_alpha = 32") and line.endswith("# default") for line in lines)
+    assert any(line.startswith("lora_alpha = 64") and line.endswith("# default") for line in lines)
+    assert any(line.startswith("steps = 150") and line.endswith("# worker default") for line in lines)
 
 
 # -- without the [lsp] extras ------------------------------------------------------------------------------------

@@ -16,31 +16,27 @@ every problem twice.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO, ParamSpec, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from flash_schema import __version__, startup
 from flash_schema.spans import Span
-from flash_schema_lsp import convert, pygls_fixes
+from flash_schema_lsp import convert, pygls_fixes, views
 from flash_schema_lsp.capabilities import ClientCapabilities, client_capabilities
 from flash_schema_lsp.documents import DocumentStore, OpenDocument
 from flash_schema_lsp.features import selection
 from flash_schema_lsp.features.diagnostics import SOURCE
-from flash_schema_lsp.logs import log_failure, logger
+from flash_schema_lsp.logs import empty, log_failure, logger, nothing, safe
 
 if TYPE_CHECKING:
     from flash_schema.releases import Release
     from flash_schema.schema_index import SchemaIndex
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 class FlashLanguageServer(LanguageServer):
@@ -186,30 +182,8 @@ def _not_served(uri: str, reason: str) -> str:
 server = FlashLanguageServer()
 
 
-def safe(default: Callable[[], Any]) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Run a handler; if it raises, log that and return ``default()`` instead."""
-
-    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(fn)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return fn(*args, **kwargs)
-            except Exception as exc:
-                log_failure(fn.__name__, exc)
-                result: R = default()
-                return result
-
-        return run
-
-    return wrap
-
-
-def _none() -> None:
-    return None
-
-
-def _empty() -> list[Any]:
-    return []
+_none = nothing
+_empty = empty
 
 
 # -- lifecycle -----------------------------------------------------------------------------------------
@@ -470,8 +444,8 @@ def document_symbol(
 
 
 # The handlers of what shows the config rather than checks it (inlay hints, links, folding, selection
-# ranges, the show command) live in `views`, registered on `server` as it is imported.
-from flash_schema_lsp import views  # noqa: E402, F401
+# ranges, the show command) live in `views`.
+views.register(server)
 
 # -- entry point ---------------------------------------------------------------------------------------------
 

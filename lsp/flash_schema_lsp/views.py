@@ -3,30 +3,59 @@
 Inlay hints (the values Flash fills in), document links, folding and selection ranges, and the
 ``flash-schema.show`` command: each finds the open document, calls a pure function of
 :mod:`flash_schema_lsp.features` and converts its result (``convert``), as the handlers of
-:mod:`flash_schema_lsp.server` do; that module imports this one, which registers them.
+:mod:`flash_schema_lsp.server` do; that module registers them (``register``). What they need of
+the server is the ``ViewServer`` protocol, so this module does not import the server's.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types as lsp
 
 from flash_schema.spans import Span
 from flash_schema_lsp import convert
+from flash_schema_lsp.capabilities import ClientCapabilities
+from flash_schema_lsp.documents import DocumentStore, OpenDocument
 from flash_schema_lsp.features import selection
 from flash_schema_lsp.features.show import COMMAND as SHOW_COMMAND
-from flash_schema_lsp.server import FlashLanguageServer, _empty, _none, safe, server
+from flash_schema_lsp.logs import empty, nothing, safe
 
-__all__ = ["document_link", "folding_range", "inlay_hint", "selection_range", "show_resolved"]
+if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
+
+    from flash_schema.releases import Release
+    from flash_schema.schema_index import SchemaIndex
+
+__all__ = ["ViewServer", "document_link", "folding_range", "inlay_hint", "register", "selection_range", "show_resolved"]
+
+
+class ViewServer(Protocol):
+    """What these handlers use of the language server."""
+
+    documents: DocumentStore
+    settings: selection.Settings
+    caps: ClientCapabilities
+
+    def index(self, doc: OpenDocument | None = None) -> SchemaIndex: ...
+
+    def release_for(self, doc: OpenDocument) -> Release: ...
+
+
+def register(server: LanguageServer) -> None:
+    """Wire the handlers on ``server``."""
+    server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))(inlay_hint)
+    server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK, lsp.DocumentLinkOptions(resolve_provider=False))(document_link)
+    server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)(folding_range)
+    server.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)(selection_range)
+    server.command(SHOW_COMMAND)(show_resolved)
 
 
 # -- inlay hints, links, folding, selection ranges ------------------------------------------------------------
 
 
-@server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
-@safe(_empty)
-def inlay_hint(ls: FlashLanguageServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
+@safe(empty)
+def inlay_hint(ls: ViewServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
     doc = ls.documents.served(params.text_document.uri)
     if doc is None or not ls.settings.inlay_hints:
         return []
@@ -40,9 +69,8 @@ def inlay_hint(ls: FlashLanguageServer, params: lsp.InlayHintParams) -> list[lsp
     return convert.inlay_hints(parsed, inlay_hints(parsed, ls.index(doc), wanted), encoding)
 
 
-@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK, lsp.DocumentLinkOptions(resolve_provider=False))
-@safe(_empty)
-def document_link(ls: FlashLanguageServer, params: lsp.DocumentLinkParams) -> list[lsp.DocumentLink]:
+@safe(empty)
+def document_link(ls: ViewServer, params: lsp.DocumentLinkParams) -> list[lsp.DocumentLink]:
     doc = ls.documents.served(params.text_document.uri)
     if doc is None:
         return []
@@ -53,9 +81,8 @@ def document_link(ls: FlashLanguageServer, params: lsp.DocumentLinkParams) -> li
     return convert.document_links(parsed, links, ls.caps.encoding, tooltips=ls.caps.link_tooltips)
 
 
-@server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
-@safe(_empty)
-def folding_range(ls: FlashLanguageServer, params: lsp.FoldingRangeParams) -> list[lsp.FoldingRange]:
+@safe(empty)
+def folding_range(ls: ViewServer, params: lsp.FoldingRangeParams) -> list[lsp.FoldingRange]:
     doc = ls.documents.served(params.text_document.uri)
     if doc is None:
         return []
@@ -64,9 +91,8 @@ def folding_range(ls: FlashLanguageServer, params: lsp.FoldingRangeParams) -> li
     return convert.folding_ranges(folding_ranges(doc.document()), ls.caps.folding_range_limit)
 
 
-@server.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
-@safe(_empty)
-def selection_range(ls: FlashLanguageServer, params: lsp.SelectionRangeParams) -> list[lsp.SelectionRange]:
+@safe(empty)
+def selection_range(ls: ViewServer, params: lsp.SelectionRangeParams) -> list[lsp.SelectionRange]:
     doc = ls.documents.served(params.text_document.uri)
     if doc is None:
         return []
@@ -81,9 +107,8 @@ def selection_range(ls: FlashLanguageServer, params: lsp.SelectionRangeParams) -
 # -- commands ---------------------------------------------------------------------------------------------------
 
 
-@server.command(SHOW_COMMAND)
-@safe(_none)
-def show_resolved(ls: FlashLanguageServer, *args: Any) -> dict[str, object] | None:
+@safe(nothing)
+def show_resolved(ls: ViewServer, *args: Any) -> dict[str, object] | None:
     """``flash-schema.show`` with a document URI: what `flash-schema show` prints for it (``{"valid",
     "text", "language"}``), for the release the document is checked for; ``None`` for a document
     the server does not serve."""

@@ -225,12 +225,24 @@ EXAMPLE = REPO / "examples" / "broken" / "grpo-mistakes.toml"
 HARNESS_TIMEOUT_MS = 20_000
 
 
-def _run_extension(bundle: Path, project: Path, wait: str, pythonpath: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Activate the extension in ``project`` with our server as its command, open a broken config,
-    wait for ``wait`` ("diagnostics" or "popup"), and return what the editor was given."""
+def _run_extension(
+    bundle: Path,
+    project: Path,
+    wait: str,
+    pythonpath: tuple[str, ...] = (),
+    *,
+    text: str | None = None,
+    command: str | None = None,
+) -> dict[str, Any]:
+    """Activate the extension in ``project`` with our server as its command, open a broken config
+    (or ``text``), wait for ``wait`` ("diagnostics", "published" or "popup"), run ``command`` if
+    given, and return what the editor was given."""
     (project / "configs").mkdir(parents=True)
     config = project / "configs" / "broken.toml"
-    shutil.copyfile(EXAMPLE, config)
+    if text is None:
+        shutil.copyfile(EXAMPLE, config)
+    else:
+        config.write_text(text, "utf-8")
     params = {
         "bundle": str(bundle),
         "folder": str(project),
@@ -238,6 +250,7 @@ def _run_extension(bundle: Path, project: Path, wait: str, pythonpath: tuple[str
         "settings": {"flashSchema": {"server": {"command": [sys.executable, "-m", "flash_schema", "lsp"]}}},
         "document": {"path": str(config), "text": config.read_text("utf-8")},
         "wait": wait,
+        "command": command,
         "timeout_ms": HARNESS_TIMEOUT_MS,
     }
     (project / "params.json").write_text(json.dumps(params), "utf-8")
@@ -289,3 +302,31 @@ def test_vscode_extension_shows_the_install_command(
     assert popup["kind"] == "error", explain
     assert INSTALL_HINT in popup["message"], explain
     assert got["diagnostics"] == [], explain
+
+
+@pytest.mark.e2e
+def test_vscode_show_resolved_config_opens_the_server_s_answer_read_only(
+    vscode_build: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """ "Show Resolved Config": the server's `flash-schema.show`, in a content provider's (read-only)
+    document beside the file, as TOML; a config Flash rejects shows its problems as plain text."""
+    ext, _, _ = vscode_build
+    bundle = ext / "out" / "extension.js"
+    valid = (
+        'model = "Qwen/Qwen3.5-9B"\nproject = "3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c"\nalgorithm = "grpo"\n\n'
+        '[environment]\nid = "acme/math/gsm8k"\n\n[train]\nlora_rank = 16\n'
+    )
+    got = _run_extension(bundle, tmp_path / "valid", "published", text=valid, command="flashSchema.showResolvedConfig")
+    explain = json.dumps(got, indent=1)[:6000]
+    assert got["popups"] == [], explain
+    (shown,) = got["shown"]
+    assert shown["uri"].startswith("flash-schema-show:/broken.resolved.toml?"), explain
+    assert shown["languageId"] == "toml"
+    assert shown["text"].startswith("# broken.toml as Flash 1.3.28 runs it"), explain
+    assert "lora_alpha = 32" in shown["text"]
+    assert shown["viewColumn"] == -2  # ViewColumn.Beside
+    got = _run_extension(bundle, tmp_path / "broken", "diagnostics", command="flashSchema.showResolvedConfig")
+    (shown,) = got["shown"]
+    assert shown["uri"].startswith("flash-schema-show:/broken.problems.txt?")
+    assert shown["languageId"] == "plaintext"
+    assert "error[invalid-value]" in shown["text"]

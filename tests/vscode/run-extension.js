@@ -4,8 +4,10 @@
 //
 //   node run-extension.js PARAMS.json
 //
-// PARAMS: { bundle, folder, settings, document: {path, text}, wait: "diagnostics" | "popup",
-//           timeout_ms }. Prints one JSON object: { outcome, popups, output, diagnostics, commands }.
+// PARAMS: { bundle, folder, settings, document: {path, text}, wait: "diagnostics" | "published" |
+//           "popup", command?, timeout_ms }. With `command`, that command of the extension runs once
+//           the wait is over, with the document as the active editor's. Prints one JSON object:
+//           { outcome, popups, output, diagnostics, commands, shown }.
 // No sleeps: it waits on the stand-in's events, with one overall timeout.
 
 "use strict";
@@ -41,16 +43,22 @@ async function main() {
   const wanted =
     params.wait === "popup"
       ? waitFor("popup", () => vscode.__recorded.popups.some((p) => p.kind === "error"))
-      : waitFor("diagnostics", () => (vscode.__recorded.diagnostics[uri] || []).length > 0);
+      : params.wait === "published"
+        ? waitFor("diagnostics", () => uri in vscode.__recorded.diagnostics)
+        : waitFor("diagnostics", () => (vscode.__recorded.diagnostics[uri] || []).length > 0);
   let timer;
   const timeout = new Promise((resolve) => {
     timer = setTimeout(() => resolve("timeout"), params.timeout_ms);
   });
 
   await extension.activate(context);
-  vscode.__open(params.document.path, "toml", params.document.text);
+  const document = vscode.__open(params.document.path, "toml", params.document.text);
   const outcome = await Promise.race([wanted, timeout]);
   clearTimeout(timer);
+  if (params.command && outcome !== "timeout") {
+    vscode.window.activeTextEditor = { document };
+    await vscode.commands.executeCommand(params.command);
+  }
 
   // Let a failed start finish its clean-up (the client stops, the extension logs) before leaving.
   await extension.deactivate();
@@ -62,6 +70,7 @@ async function main() {
       output: vscode.__recorded.output.join(""),
       diagnostics: vscode.__recorded.diagnostics[uri] || [],
       commands: vscode.__recorded.commands,
+      shown: vscode.__recorded.shown,
     }) + "\n",
   );
 }

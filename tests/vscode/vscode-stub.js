@@ -12,7 +12,7 @@
 const path = require("node:path");
 const { URL, pathToFileURL, fileURLToPath } = require("node:url");
 
-const recorded = { popups: [], output: [], diagnostics: {}, commands: [] };
+const recorded = { popups: [], output: [], diagnostics: {}, commands: [], shown: [] };
 const listeners = { diagnostics: [], popup: [] };
 let settings = {};
 let folders = [];
@@ -80,6 +80,9 @@ class Uri {
   }
   static file(p) {
     return Uri.parse(pathToFileURL(p).href);
+  }
+  static from(parts) {
+    return new Uri(parts.scheme, parts.authority, parts.path, parts.query, parts.fragment);
   }
   static joinPath(base, ...parts) {
     return new Uri(base.scheme, base.authority, path.posix.join(base.path, ...parts));
@@ -210,6 +213,7 @@ const openDocument = new EventEmitter();
 const closeDocument = new EventEmitter();
 const changeDocument = new EventEmitter();
 const textDocuments = [];
+const contentProviders = new Map();
 
 const workspace = namespace({
   getConfiguration: (section) => configuration(section),
@@ -222,6 +226,17 @@ const workspace = namespace({
   onDidOpenTextDocument: openDocument.event,
   onDidCloseTextDocument: closeDocument.event,
   onDidChangeTextDocument: changeDocument.event,
+  registerTextDocumentContentProvider: (scheme, provider) => {
+    contentProviders.set(scheme, provider);
+    return new Disposable(() => contentProviders.delete(scheme));
+  },
+  // Only documents of a content provider (the show command's): their text is the provider's.
+  openTextDocument: async (uri) => {
+    const provider = contentProviders.get(uri.scheme);
+    if (provider === undefined) throw new Error(`the stand-in opens no ${uri.toString()}`);
+    const text = provider.provideTextDocumentContent(uri);
+    return { uri, languageId: "plaintext", isUntitled: false, getText: () => text };
+  },
   createFileSystemWatcher: () => ({
     onDidCreate: () => new Disposable(),
     onDidChange: () => new Disposable(),
@@ -258,6 +273,15 @@ const window = namespace({
     trace: () => {},
   }),
   activeTextEditor: undefined,
+  showTextDocument: async (document, options) => {
+    recorded.shown.push({
+      uri: document.uri.toString(),
+      languageId: document.languageId,
+      text: document.getText(),
+      viewColumn: options && options.viewColumn,
+    });
+    return { document };
+  },
   visibleTextEditors: [],
   tabGroups: { all: [], onDidChangeTabs: () => new Disposable() },
   withProgress: (_options, task) => task({ report() {} }, new CancellationTokenSource().token),
@@ -312,6 +336,10 @@ const languages = namespace({
     };
   },
   getLanguages: async () => ["toml"],
+  setTextDocumentLanguage: async (document, languageId) => {
+    document.languageId = languageId;
+    return document;
+  },
 });
 
 const registered = new Map();
@@ -358,6 +386,7 @@ const explicit = {
   CodeActionKind,
   ProgressLocation: enumeration({ SourceControl: 1, Window: 10, Notification: 15 }),
   UIKind: enumeration({ Desktop: 1, Web: 2 }),
+  ViewColumn: enumeration({ Active: -1, Beside: -2, One: 1, Two: 2, Three: 3 }),
   // Test hooks (not VS Code API).
   __recorded: recorded,
   __listeners: listeners,

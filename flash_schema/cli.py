@@ -149,13 +149,16 @@ def run_show(options: ShowOptions, stdin: t.BinaryIO | None = None) -> tuple[int
         except InputError as exc:
             return 2, "", f"flash-schema: error: {exc}\n"
     release = resolve(options.flash_version) if options.flash_version is not None else None
-    result = show_config(path, Document.from_bytes(raw), overlays, options.sets, flash_version=release)
-    checked = [result.check]
-    if result.resolved is None:
-        if options.output_format == "json":
-            return 1, render_json(checked), ""
-        return 1, render_text(checked, color=_use_color("auto", sys.stdout)), ""
-    out = show_json(result) if options.output_format == "json" else render_toml(result)
+    try:
+        result = show_config(path, Document.from_bytes(raw), overlays, options.sets, flash_version=release)
+        checked = [result.check]
+        if result.resolved is None:
+            if options.output_format == "json":
+                return 1, render_json(checked), ""
+            return 1, render_text(checked, color=_use_color("auto", sys.stdout)), ""
+        out = show_json(result) if options.output_format == "json" else render_toml(result)
+    except RecursionError:  # tables nested hundreds of levels deep (dotted keys allow it)
+        return 2, "", f"flash-schema: error: {path}: a value is nested too deeply to show\n"
     # Warnings (something the release accepts but ignores) go to stderr: stdout stays the config.
     err = render_text(checked, color=_use_color("auto", sys.stderr)) if result.check.diagnostics else ""
     return 0, out, err

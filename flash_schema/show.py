@@ -52,7 +52,8 @@ def merge(
     (raises `flash_schema.overrides.OverrideError` on a bad `--set`)."""
     import copy
 
-    merged = Merged(copy.deepcopy(doc.data))
+    # Only overlays and `--set`s change the data (a copy, then): without them it is the document's.
+    merged = Merged(copy.deepcopy(doc.data) if overlays or sets else doc.data)
     for i, (label, overlay) in enumerate(overlays):
         deep_merge(merged, overlay.data, MergeOrigin("overlay", i, label))
     for i, item in enumerate(sets):

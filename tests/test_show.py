@@ -22,6 +22,7 @@ from flash_oracle import FlashVerdict, OracleInput
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ours import check
+from speed import examples
 
 from flash_schema.cli import CheckOptions, ShowOptions, main, run_check, run_show
 from flash_schema.dialects import load_schema
@@ -275,6 +276,7 @@ def _accepted(dialect: str) -> Iterator[OracleInput]:
             yield case
 
 
+@pytest.mark.slow  # every accepted corpus config shown and checked again: `make test` runs it
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_the_output_is_a_config_that_runs_the_same(dialect: str) -> None:
     """`show`'s TOML is itself a config the release accepts, resolving to what it printed."""
@@ -306,7 +308,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dictionaries(st.text(min_size=0), _VALUES, max_size=5))
 def test_written_values_read_back_the_same(table: dict[str, Any]) -> None:
     source = "".join(f"{toml_key(k)} = {toml_value(v)}\n" for k, v in table.items())

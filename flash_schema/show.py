@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flash_schema import keywords as kw
-from flash_schema.check import CheckResult, check_config
+from flash_schema.checker import CheckResult, check_config
 from flash_schema.dialects import load_schema
 from flash_schema.document import Document
 from flash_schema.overrides import Merged, apply_set, deep_merge

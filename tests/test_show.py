@@ -361,7 +361,7 @@ def test_cli_a_bad_set_is_a_diagnostic() -> None:
 def test_cli_a_value_too_deep_to_print_is_one_line(tmp_path: Path) -> None:
     """Dotted keys nest tables without limit (Flash accepts them): no traceback, exit 2."""
     deep = tmp_path / "deep.toml"
-    deep.write_text(GRPO_13.replace("[train]", "[environment.params]\n" + ".".join(["k"] * 3000) + " = 1\n[train]"))
+    deep.write_text(GRPO_13.replace("[train]", "[environment.params]\n" + ".".join(["k"] * 1200) + " = 1\n[train]"))
     for extra in ([], ["--set", "seed=1"]):
         result = CliRunner().invoke(main, ["show", str(deep), "--flash-version", "1.3", *extra])
         assert result.exit_code == 2, result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flash_schema import keywords as kw
 from flash_schema.diagnostics import Diagnostic, Severity
@@ -113,10 +113,10 @@ def check_config(
     release = choose_release(path, flash_version)
     if not overlays and not sets:
         return CheckResult(path, doc, check_document(doc, release.dialect), release=release)
-    from flash_schema.overrides import Merged, Origin, OverrideError, apply_set, deep_merge
+    from flash_schema.overrides import Merged, Origin, OverrideError, apply_set, copy_tree, deep_merge
 
     diags = syntax_diagnostics(doc)
-    merged = Merged(_copy(doc.data))
+    merged = Merged(copy_tree(doc.data))
     for i, (label, odoc) in enumerate(overlays):
         diags += syntax_diagnostics(odoc, source=label)
         deep_merge(merged, odoc.data, Origin("overlay", i, label))
@@ -140,12 +140,6 @@ def check_config(
     if doc.recovered or any(o.recovered for _, o in overlays):
         schema = [d for d in schema if d.code != "missing-key"]
     return CheckResult(path, doc, _sorted(diags + schema), dict(overlays), release=release)
-
-
-def _copy(data: dict[str, Any]) -> dict[str, Any]:
-    import copy
-
-    return copy.deepcopy(data)
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:

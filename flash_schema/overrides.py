@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,18 +44,42 @@ def _forget_below(origins: dict[Path, Origin], path: Path) -> None:
 
 
 def deep_merge(merged: Merged, extra: Mapping[str, Any], origin: Origin, base: Path = ()) -> None:
-    """Flash's ``_deep_merge``: tables merge recursively; anything else replaces (lists too)."""
+    """Flash's ``_deep_merge``: tables merge recursively; anything else replaces (lists too).
+
+    Iterative, and the values it takes are copied iteratively: dotted keys nest tables deeper than
+    Python's recursion limit. (Flash recurses where both sides hold a table, so along a path
+    shared a thousand levels deep it would stop with a RecursionError; we merge it.)"""
     target: Any = merged.data
     for part in base:
         target = target[part]
-    for key, value in extra.items():
-        path = (*base, key)
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            deep_merge(merged, value, origin, path)
-        else:
-            target[key] = copy.deepcopy(value)
-            _forget_below(merged.origins, path)
-            merged.origins[path] = origin
+    stack: list[tuple[dict[str, Any], Mapping[str, Any], Path]] = [(target, extra, base)]
+    while stack:
+        target, extra, base = stack.pop()
+        for key, value in extra.items():
+            path = (*base, key)
+            if isinstance(value, dict) and isinstance(target.get(key), dict):
+                stack.append((target[key], value, path))
+            else:
+                target[key] = copy_tree(value)
+                _forget_below(merged.origins, path)
+                merged.origins[path] = origin
+
+
+def copy_tree(value: Any) -> Any:
+    """A copy of parsed TOML whose tables and arrays can change (the rest is immutable), made
+    without recursion."""
+    if not isinstance(value, dict | list):
+        return value
+    root = dict(value) if isinstance(value, dict) else list(value)
+    stack: list[dict[Any, Any] | list[Any]] = [root]
+    while stack:
+        node = stack.pop()
+        for key, item in list(node.items() if isinstance(node, dict) else enumerate(node)):
+            if isinstance(item, dict | list):
+                fresh = dict(item) if isinstance(item, dict) else list(item)
+                node[key] = fresh
+                stack.append(fresh)
+    return root
 
 
 def coerce_scalar(value: str) -> Any:

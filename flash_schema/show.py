@@ -18,7 +18,7 @@ from flash_schema import keywords as kw
 from flash_schema.checker import CheckResult, check_config
 from flash_schema.dialects import load_schema
 from flash_schema.document import Document
-from flash_schema.overrides import Merged, apply_set, deep_merge
+from flash_schema.overrides import Merged, apply_set, copy_tree, deep_merge
 from flash_schema.overrides import Origin as MergeOrigin
 from flash_schema.releases import Release
 from flash_schema.resolve import SOURCE_WORDS, Origin, Resolved, Value, resolve_data
@@ -50,10 +50,8 @@ def merge(
 ) -> Merged:
     """``doc`` with the overlays deep-merged and the `--set`s applied, as ``flash train`` does
     (raises `flash_schema.overrides.OverrideError` on a bad `--set`)."""
-    import copy
-
     # Only overlays and `--set`s change the data (a copy, then): without them it is the document's.
-    merged = Merged(copy.deepcopy(doc.data) if overlays or sets else doc.data)
+    merged = Merged(copy_tree(doc.data) if overlays or sets else doc.data)
     for i, (label, overlay) in enumerate(overlays):
         deep_merge(merged, overlay.data, MergeOrigin("overlay", i, label))
     for i, item in enumerate(sets):

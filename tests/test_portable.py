@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 import regress
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
+from speed import examples
 
 from flash_schema import keywords as kw
 from flash_schema.dialects import DIALECTS, load_schema, validator
@@ -111,6 +112,7 @@ _urls = st.builds(
 
 
 @pytest.mark.parametrize("parts", [2, 3])
+@settings(max_examples=examples(300))
 @given(text=st.one_of(_ids, _slugs, _github, _urls))
 @example(text="https://git\thub.com/acme/env")
 @example(text="https://github.com/acme/env/;x")
@@ -168,6 +170,7 @@ _decorated = st.builds(
 _junk = st.text(alphabet="0123456789abcdefABCDEFdurin:{}-_+xX g\u0663", max_size=45)
 
 
+@settings(max_examples=examples(300))
 @given(text=st.one_of(_decorated, _junk, _hex.map(lambda u: u.replace("-", "_", 1))))
 @example(text="uuurn:id:123e4567e89b12d3a456426614174000")
 @example(text="0x123e4567e89b12d3a45642661417400")
@@ -207,6 +210,7 @@ def _keyword_ok(fn: Callable[..., Any], value: Any, text: str) -> bool:
     return not list(fn(None, value, text, {}))
 
 
+@settings(max_examples=examples(300))
 @given(text=st.text(alphabet=" \t\u00a0\ufeff\x1c-:/@?abcgit+.=", max_size=30))
 @example(text="\ufeff")
 @example(text="git+https://github.com/a/b@v1")
@@ -232,6 +236,7 @@ _TEACHER_DIALECTS = [d for d in DIALECTS if any(kw.TEACHER in n for n in _nodes(
 
 
 @pytest.mark.parametrize("dialect", _TEACHER_DIALECTS)
+@settings(max_examples=examples(300))
 @given(data=st.data())
 def test_teacher_pattern_never_rejects_a_valid_teacher(dialect: str, data: st.DataObject) -> None:
     value = _teacher_value(dialect)
@@ -267,6 +272,7 @@ def _gpu_values() -> list[Any]:
 
 
 @pytest.mark.parametrize("value", _gpu_values())
+@settings(max_examples=examples(300))
 @given(data=st.data())
 def test_gpu_pattern_never_rejects_a_valid_name(value: dict[str, Any], data: st.DataObject) -> None:
     pattern = portable.gpu_pattern(value["aliases"], value["classes"])
@@ -292,6 +298,7 @@ _tables = st.dictionaries(
 )
 
 
+@settings(max_examples=examples(300))
 @given(value=st.one_of(_leaf, _tables))
 def test_structured_outputs_shape_never_rejects_a_valid_value(value: Any) -> None:
     shape = Draft7Validator(portable.structured_outputs_shape())
@@ -328,6 +335,7 @@ def test_structured_outputs_shape_catches(value: Any) -> None:
 # -- numbers ---------------------------------------------------------------------------------------------------
 
 
+@settings(max_examples=examples(300))
 @given(
     st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(min_value=-(2**1100), max_value=2**1100))
 )

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from speed import examples
 
 from flash_schema.checker import CheckResult, check_config, check_document
-from flash_schema.cli import CheckOptions, main, run_check
+from flash_schema.cli import main
+from flash_schema.commands import CheckOptions, run_check
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.document import Document, Span
 from flash_schema.fixes import apply as apply_edits

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from ours import check
 from speed import examples
 
-from flash_schema.cli import CheckOptions, ShowOptions, main, run_check, run_show
+from flash_schema.cli import main
+from flash_schema.commands import CheckOptions, ShowOptions, run_check, run_show
 from flash_schema.dialects import load_schema
 from flash_schema.document import Document
 from flash_schema.resolve import OMITTED, resolve_data

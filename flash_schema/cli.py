@@ -45,6 +45,25 @@ def _dialect_of(flash_version: str | None) -> str:
     return resolve(flash_version).dialect
 
 
+def _overlay_options(command: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """`-c/--config` and `--set`, the same for `check` and `show` (as `flash train` has them)."""
+    command = click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Override a value after the overlays, as `flash train --set` does (repeatable).",
+    )(command)
+    return click.option(
+        "-c",
+        "--config",
+        "overlays",
+        multiple=True,
+        metavar="OVERLAY.toml",
+        help="Deep-merge this TOML onto the config first, as `flash train --config` does (repeatable).",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flash-schema")
 def main() -> None:
@@ -53,21 +72,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
-@click.option(
-    "-c",
-    "--config",
-    "overlays",
-    multiple=True,
-    metavar="OVERLAY.toml",
-    help="Deep-merge this TOML onto each file first, as `flash train --config` does (repeatable).",
-)
-@click.option(
-    "--set",
-    "sets",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a value after the overlays, as `flash train --set` does (repeatable).",
-)
+@_overlay_options
 @click.option(
     "-f",
     "--format",
@@ -157,21 +162,7 @@ def check(
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
-@click.option(
-    "-c",
-    "--config",
-    "overlays",
-    multiple=True,
-    metavar="OVERLAY.toml",
-    help="Deep-merge this TOML onto the file first, as `flash train --config` does (repeatable).",
-)
-@click.option(
-    "--set",
-    "sets",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a value after the overlays, as `flash train --set` does (repeatable).",
-)
+@_overlay_options
 @click.option(
     "--flash-version",
     metavar="X",

@@ -43,18 +43,16 @@ def run_check(options: CheckOptions, stdin: t.BinaryIO | None = None) -> tuple[i
     from flash_schema.batch import check_files
     from flash_schema.checker import check_config
     from flash_schema.document import Document
-    from flash_schema.files import InputError, read_config_bytes
+    from flash_schema.files import InputError
     from flash_schema.releases import resolve
     from flash_schema.reporting import render_github, render_json, render_text
 
     release = resolve(options.flash_version) if options.flash_version is not None else None
     errors: list[str] = []
-    overlays = []
-    for overlay in options.overlays:
-        try:
-            overlays.append((overlay, Document.from_bytes(read_config_bytes(overlay))))
-        except InputError as exc:
-            return 2, "", f"flash-schema: error: overlay {exc}\n"
+    try:
+        overlays = _read_overlays(options.overlays)
+    except InputError as exc:
+        return 2, "", f"flash-schema: error: overlay {exc}\n"
     names = _flash_configs(options.files) if options.only_flash_configs else options.files
     paths = [name for name in names if name != "-"]
     checked = iter(check_files(paths, overlays, options.sets, options.jobs, release))
@@ -118,12 +116,10 @@ def run_show(options: ShowOptions, stdin: t.BinaryIO | None = None) -> tuple[int
     from flash_schema.show import render_json as show_json
     from flash_schema.show import render_toml, show_config
 
-    overlays = []
-    for overlay in options.overlays:
-        try:
-            overlays.append((overlay, Document.from_bytes(read_config_bytes(overlay))))
-        except InputError as exc:
-            return 2, "", f"flash-schema: error: overlay {exc}\n"
+    try:
+        overlays = _read_overlays(options.overlays)
+    except InputError as exc:
+        return 2, "", f"flash-schema: error: overlay {exc}\n"
     if options.file == "-":
         path, raw = "<stdin>", (stdin or sys.stdin.buffer).read()
     else:
@@ -213,3 +209,11 @@ def _is_flash(name: str | None, raw: bytes) -> bool:
     from flash_schema.detect import is_flash_config
 
     return is_flash_config(name, raw.decode("utf-8", "replace").removeprefix("\ufeff")).is_flash
+
+
+def _read_overlays(names: tuple[str, ...]) -> list[tuple[str, t.Any]]:
+    """The `--config` overlays as documents (raises `InputError` for one it cannot read)."""
+    from flash_schema.document import Document
+    from flash_schema.files import read_config_bytes
+
+    return [(name, Document.from_bytes(read_config_bytes(name))) for name in names]

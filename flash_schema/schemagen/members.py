@@ -126,7 +126,7 @@ class MembersMixin(BuilderBase):
         }
 
     def _definitions(self) -> dict[str, Any]:
-        secrets = self.d.get("secrets") or self.src.dialect("0.2.43")["secrets"]
+        secrets = self.d["secrets"]
         chars = "".join(json_class(c) for c in secrets["invalid_chars"])
         return {
             "envVarName": {

@@ -165,8 +165,13 @@ class MembersMixin(BuilderBase):
         return out
 
     def _top_unknown(self, mode: str, properties: Mapping[str, Any]) -> Any:
-        tables = [k for k, v in properties.items() if isinstance(v, Mapping) and v.get("type") == "object"]
-        listed = ", ".join(f"[{t}]" for t in sorted(t for t in tables if t != "gpu"))
+        # the tables a config may use: a deprecated one (0.2.43's ignored [gpu]) is not offered
+        tables = [
+            k
+            for k, v in properties.items()
+            if isinstance(v, Mapping) and v.get("type") == "object" and not v.get("deprecated")
+        ]
+        listed = ", ".join(f"[{t}]" for t in sorted(tables))
         if mode == "lax":
             return {
                 "if": {"type": "object"},

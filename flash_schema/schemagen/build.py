@@ -112,8 +112,8 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
 
     def _words(self) -> dict[str, str]:
         default_model = str(self.catalog["default"])
-        three = self.name == "1.3"
-        example_id = "your-org/your-project/your-env" if three else "your-org/your-env"
+        # the dialect's own example environment id (keys/environment.toml), for hints elsewhere
+        example_id = str(self.tables["environment"]["id"]["examples"][0])
         words = {
             "release": f"Flash {self.release}",
             "algorithms": join([_NAMES[a] for a in self.algorithms]),

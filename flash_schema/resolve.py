@@ -177,11 +177,13 @@ class _Walk:
         self.busy: set[Path] = set()
         thinking = data.get("thinking")
         self.thinking = thinking is True
-        self.algorithm = "sft"
         algorithm = index.info(("algorithm",))
+        # the release's default algorithm (its own default depends on no algorithm), then the config's
+        self.algorithm = str(algorithm.default) if algorithm is not None else ""
         if algorithm is not None:
             resolved = self.key(("algorithm",), algorithm).value
-            self.algorithm = resolved if isinstance(resolved, str) else "sft"
+            if isinstance(resolved, str):
+                self.algorithm = resolved
 
     def key(self, path: Path, info: KeyInfo) -> Value:
         if path not in self.done:

@@ -8,19 +8,14 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from flash_schema.schemagen.common import BuilderBase, Entry, ci, fill_all, join
+from flash_schema.schemagen.common import BuilderBase, Entry, ci, fill_all, join, text_or_falsy
 
 
 class BlocksMixin(BuilderBase):
     def _algorithm_test(self, algorithm: str) -> dict[str, Any]:
-        if algorithm == "sft":
-            falsy = [
-                {"type": "string", "pattern": "^(?:" + ci("sft") + ")?$"},
-                {"const": False},
-                {"const": 0},
-                {"type": "array", "maxItems": 0},
-                {"type": "object", "maxProperties": 0},
-            ]
+        # Flash lowercases `algorithm`, and reads it unset, blank or falsy as its default
+        if algorithm == self.tables["top"]["algorithm"].get("default"):
+            falsy = text_or_falsy("^(?:" + ci(algorithm) + ")?$")
             return {"anyOf": [{"not": {"required": ["algorithm"]}}, {"properties": {"algorithm": {"anyOf": falsy}}}]}
         return {
             "properties": {"algorithm": {"type": "string", "pattern": f"^{ci(algorithm)}$"}},

@@ -12,7 +12,7 @@ from flash_schema.schemagen.timeline import Timeline
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
-__all__ = ["DRAFT_07", "BuilderBase", "Entry", "ci", "fill", "fill_all", "join", "json_class"]
+__all__ = ["DRAFT_07", "BuilderBase", "Entry", "ci", "fill", "fill_all", "join", "json_class", "text_or_falsy"]
 
 
 def ci(text: str) -> str:
@@ -24,6 +24,18 @@ def ci(text: str) -> str:
         else:
             out.append(re.escape(ch))
     return "".join(out)
+
+
+def text_or_falsy(pattern: str) -> list[dict[str, Any]]:
+    """``algorithm`` as Flash reads it (``value or default``): a string matching ``pattern``, or a
+    falsy value of another type (which Flash reads as the default)."""
+    return [
+        {"type": "string", "pattern": pattern},
+        {"const": False},
+        {"const": 0},
+        {"type": "array", "maxItems": 0},
+        {"type": "object", "maxProperties": 0},
+    ]
 
 
 class _Words(dict[str, str]):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flash_schema.schemagen.common import BuilderBase, Entry, ci, join, json_class
+from flash_schema.schemagen.common import BuilderBase, Entry, ci, join, json_class, text_or_falsy
 
 
 class MembersMixin(BuilderBase):
@@ -39,13 +39,7 @@ class MembersMixin(BuilderBase):
         node["enumDescriptions"] = [self.src.algorithms[a] for a in algos]
         node["allOf"] = [
             {
-                "anyOf": [
-                    {"type": "string", "pattern": "^(?:" + "|".join(ci(a) for a in algos) + ")?$"},
-                    {"const": False},
-                    {"const": 0},
-                    {"type": "array", "maxItems": 0},
-                    {"type": "object", "maxProperties": 0},
-                ],
+                "anyOf": text_or_falsy("^(?:" + "|".join(ci(a) for a in algos) + ")?$"),
                 "x-flash-message": f"`algorithm` must be {quoted}",
                 "x-flash-rule": "invalid-algorithm",
             },

@@ -8,17 +8,18 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from flash_schema.schemagen.common import BuilderBase, Entry, ci, fill_all, join, text_or_falsy
+from flash_schema.schemagen.common import BuilderBase, Entry, fill_all, join, text_or_falsy
+from flash_schema.schemagen.portable import ascii_case, lower_of
 
 
 class BlocksMixin(BuilderBase):
     def _algorithm_test(self, algorithm: str) -> dict[str, Any]:
         # Flash lowercases `algorithm`, and reads it unset, blank or falsy as its default
         if algorithm == self.tables["top"]["algorithm"].get("default"):
-            falsy = text_or_falsy("^(?:" + ci(algorithm) + ")?$")
+            falsy = text_or_falsy("^(?:" + lower_of(algorithm) + ")?$")
             return {"anyOf": [{"not": {"required": ["algorithm"]}}, {"properties": {"algorithm": {"anyOf": falsy}}}]}
         return {
-            "properties": {"algorithm": {"type": "string", "pattern": f"^{ci(algorithm)}$"}},
+            "properties": {"algorithm": {"type": "string", "pattern": f"^{lower_of(algorithm)}$"}},
             "required": ["algorithm"],
         }
 
@@ -92,7 +93,7 @@ class BlocksMixin(BuilderBase):
             env = then.setdefault("properties", {}).setdefault("environment", {}).setdefault("properties", {})
             env["secrets"] = {
                 "items": {
-                    "not": {"type": "string", "pattern": "^(?:" + "|".join(ci(r) for r in reserved) + ")$"},
+                    "not": {"type": "string", "pattern": "^(?:" + "|".join(ascii_case(r) for r in reserved) + ")$"},
                     "x-flash-rule": "reserved-secret",
                     "x-flash-message": f"{{value}} is a platform-managed secret name under {algorithm} (Flash sets it "
                     "for the rollout workers)",
@@ -234,7 +235,7 @@ class BlocksMixin(BuilderBase):
             missing = [a for a in self.algorithms if a not in model["algorithms"]]
             if missing:
                 then["properties"]["algorithm"] = {
-                    "not": {"type": "string", "pattern": "^(?:" + "|".join(ci(a) for a in missing) + ")$"},
+                    "not": {"type": "string", "pattern": "^(?:" + "|".join(lower_of(a) for a in missing) + ")$"},
                     "x-flash-rule": "model-algorithm",
                     "x-flash-message": f"{mid} supports {', '.join(model['algorithms'])}, not {{lowered}}",
                     "x-flash-hint": "pick a model that supports this algorithm (see the catalog)",

@@ -12,18 +12,7 @@ from flash_schema.schemagen.timeline import Timeline
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
-__all__ = ["DRAFT_07", "BuilderBase", "Entry", "ci", "fill", "fill_all", "join", "json_class", "text_or_falsy"]
-
-
-def ci(text: str) -> str:
-    """A case-insensitive regex for ``text`` in ECMA-262 syntax (no inline flags)."""
-    out = []
-    for ch in text:
-        if ch.isalpha() and ch.isascii():
-            out.append(f"[{ch.upper()}{ch.lower()}]")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
+__all__ = ["DRAFT_07", "BuilderBase", "Entry", "fill", "fill_all", "join", "json_class", "text_or_falsy"]
 
 
 def text_or_falsy(pattern: str) -> list[dict[str, Any]]:

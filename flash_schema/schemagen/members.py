@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flash_schema.schemagen.common import BuilderBase, Entry, ci, join, json_class, text_or_falsy
+from flash_schema.schemagen.common import BuilderBase, Entry, join, json_class, text_or_falsy
+from flash_schema.schemagen.portable import ascii_case, lower_of
 
 
 class MembersMixin(BuilderBase):
@@ -39,7 +40,7 @@ class MembersMixin(BuilderBase):
         node["enumDescriptions"] = [self.src.algorithms[a] for a in algos]
         node["allOf"] = [
             {
-                "anyOf": text_or_falsy("^(?:" + "|".join(ci(a) for a in algos) + ")?$"),
+                "anyOf": text_or_falsy("^(?:" + "|".join(lower_of(a) for a in algos) + ")?$"),
                 "x-flash-message": f"`algorithm` must be {quoted}",
                 "x-flash-rule": "invalid-algorithm",
             },
@@ -59,7 +60,7 @@ class MembersMixin(BuilderBase):
         reserved = list(secrets["reserved"])
         not_reserved: dict[str, Any]
         if secrets.get("case_insensitive"):
-            not_reserved = {"pattern": "^(?:" + "|".join(ci(r) for r in reserved) + ")$"}
+            not_reserved = {"pattern": "^(?:" + "|".join(ascii_case(r) for r in reserved) + ")$"}
         else:
             not_reserved = {"enum": sorted(reserved)}
         items: dict[str, Any] = {
@@ -80,8 +81,8 @@ class MembersMixin(BuilderBase):
     def _worker_env_names(self) -> dict[str, Any]:
         rules = self.d["worker_env"]
         reserved = (self.d.get("worker_env_reserved") or {}).get("names", [])
-        secret = "|".join(ci(p) for p in rules["secret_parts"])
-        key_with = "|".join(ci(p) for p in rules["key_parts"])
+        secret = "|".join(ascii_case(p) for p in rules["secret_parts"])
+        key_with = "|".join(ascii_case(p) for p in rules["key_parts"])
         return {
             "allOf": [
                 {"$ref": "#/definitions/envVarName"},
@@ -91,7 +92,7 @@ class MembersMixin(BuilderBase):
                             {"pattern": f"(?:^|_)(?:{secret})(?:_|$)"},
                             {
                                 "allOf": [
-                                    {"pattern": f"(?:^|_)(?:{ci('KEY')})(?:_|$)"},
+                                    {"pattern": f"(?:^|_)(?:{ascii_case('KEY')})(?:_|$)"},
                                     {"pattern": f"(?:^|_)(?:{key_with})(?:_|$)"},
                                 ]
                             },
@@ -106,7 +107,7 @@ class MembersMixin(BuilderBase):
                 *(
                     [
                         {
-                            "not": {"pattern": "^(?:" + "|".join(ci(r) for r in reserved) + ")$"},
+                            "not": {"pattern": "^(?:" + "|".join(ascii_case(r) for r in reserved) + ")$"},
                             "x-flash-rule": "reserved-secret",
                             "x-flash-message": "{value} is a control-plane key; `[worker_env]` may not override it",
                             "x-flash-hint": "remove it (set the top-level `seed` for the seed)",

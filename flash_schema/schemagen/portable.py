@@ -119,6 +119,13 @@ def lower_of(text: str) -> str:
     return "".join(out)
 
 
+def ascii_case(text: str) -> str:
+    """A pattern matching ``text`` with its ASCII letters in either case: for names Flash
+    upper-cases before comparing (secret and `[worker_env]` names). Where Flash lowercases a value
+    (`algorithm`, GPU names), `lower_of` is the exact form."""
+    return "".join(f"[{ch.upper()}{ch.lower()}]" if ch.isascii() and ch.isalpha() else _escape(ch) for ch in text)
+
+
 def literal(text: str) -> str:
     return "".join(_escape(ch) for ch in text)
 

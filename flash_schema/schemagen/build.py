@@ -30,6 +30,7 @@ from flash_schema.schemagen.timeline import (
     other_release_values,
     releases_text,
 )
+from flash_schema.toml_text import toml_value
 
 BASE_URL = "https://raw.githubusercontent.com/flash-schema/flash-schema/main/schema/"
 
@@ -77,12 +78,10 @@ _NAMES = {"sft": "SFT", "grpo": "GRPO", "opd": "OPD"}
 
 
 def _literal(value: Any) -> str:
-    """A default as TOML writes it (``1e-05``, ``0.0``, ``32``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    """A default as a description writes it: TOML, a small float short (``1e-5``, ``0.0``, ``32``)."""
     if isinstance(value, float) and value != 0 and abs(value) < 1e-3:
         return f"{value:.0e}".replace("e-0", "e-")
-    return repr(value) if not isinstance(value, str) else f'"{value}"'
+    return toml_value(value)
 
 
 def schema_file(dialect: str) -> str:

@@ -15,9 +15,10 @@ rejects. What only we check sits in ``x-flash-*`` keywords, which other tools ig
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from flash_schema.dialects import schema_file
 from flash_schema.schemagen import portable
 from flash_schema.schemagen.blocks import BlocksMixin
 from flash_schema.schemagen.common import DRAFT_07, BuilderBase, Entry, fill, fill_all, join
@@ -82,11 +83,6 @@ def _literal(value: Any) -> str:
     if isinstance(value, float) and value != 0 and abs(value) < 1e-3:
         return f"{value:.0e}".replace("e-0", "e-")
     return toml_value(value)
-
-
-def schema_file(dialect: str) -> str:
-    """The file name of a dialect's schema in `schema/`."""
-    return f"flash-{dialect}.schema.json"
 
 
 class _Builder(MembersMixin, BlocksMixin, BuilderBase):
@@ -420,7 +416,3 @@ def build_schema(source: Source, dialect: str) -> dict[str, Any]:
     schema = _Builder(source, dialect).build()
     portable.add_shadows(schema)
     return schema
-
-
-def all_dialects(source: Source) -> Iterable[str]:
-    return list(source.dialects)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: The dialects, oldest first; each is exact for one release (see releases.toml).
-DIALECTS: tuple[str, ...] = ("0.2.43", "1.0", "1.3")
+from flash_schema.dialects import DIALECTS
+
 #: The tables of a config, each described by `keys/<name>.toml` (the top level by `top.toml`).
 TABLE_FILES: tuple[str, ...] = ("top", "environment", "train", "worker_env", "wandb", "gpu")
 
@@ -67,10 +67,16 @@ def load_source(root: Path) -> Source:
     history = _load(root / "history.toml")
     catalog = _load(root / "catalog.toml")
     tables = {name: _load(root / "keys" / f"{name}.toml") for name in TABLE_FILES}
+    dialects = dict(releases.get("dialect", {}))
+    if tuple(dialects) != DIALECTS:
+        msg = (
+            f"releases.toml: the dialects are {', '.join(dialects)}; flash_schema.dialects ships {', '.join(DIALECTS)}"
+        )
+        raise SourceError(msg)
     return Source(
         root=root,
         rules=_load(root / "rules.toml"),
-        dialects=dict(releases.get("dialect", {})),
+        dialects=dialects,
         algorithms=dict(releases.get("algorithms", {})),
         catalogs=dict(catalog.get("dialect", {})),
         releases=list(history.get("release", [])),

@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flash_schema.schemagen.build import BASE_URL, build_schema, schema_file
-from flash_schema.schemagen.source import DIALECTS, Source, load_source
+from flash_schema.dialects import DIALECTS, schema_file
+from flash_schema.schemagen.build import BASE_URL, build_schema
+from flash_schema.schemagen.source import Source, load_source
 
 #: The newest dialect also ships as `flash.schema.json`, the file older links and SchemaStore name.
 LATEST_FILE = "flash.schema.json"

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flash_schema.dialects import DIALECTS, schema_file
+from flash_schema.dialects import DIALECTS, NEWEST, schema_file
 from flash_schema.schemagen.build import BASE_URL, build_schema
 from flash_schema.schemagen.source import Source, load_source
 
@@ -44,7 +44,6 @@ def releases_data(source: Source) -> dict[str, Any]:
 
 def catalog_entry(source: Source) -> dict[str, Any]:
     """The SchemaStore catalog entry: the newest dialect's URL and one version per dialect."""
-    newest = DIALECTS[-1]
     return {
         "$schema": "https://json.schemastore.org/schema-catalog.json",
         "version": 1.0,
@@ -55,7 +54,7 @@ def catalog_entry(source: Source) -> dict[str, Any]:
                 "fileMatch": ["**/configs/*.toml", "*.flash.toml"],
                 "url": BASE_URL + LATEST_FILE,
                 "versions": {source.dialects[d]["release"]: BASE_URL + schema_file(d) for d in reversed(DIALECTS)}
-                | {"latest": BASE_URL + schema_file(newest)},
+                | {"latest": BASE_URL + schema_file(NEWEST)},
             }
         ],
     }
@@ -64,12 +63,9 @@ def catalog_entry(source: Source) -> dict[str, Any]:
 def generated(root: Path) -> dict[Path, str]:
     """Every generated file under ``root`` (the repository's `schema/` folder) and its text."""
     source = load_source(root / "src")
-    out: dict[Path, str] = {}
-    for dialect in DIALECTS:
-        out[root / schema_file(dialect)] = _dump(build_schema(source, dialect))
-    latest = build_schema(source, DIALECTS[-1])
-    latest["$id"] = BASE_URL + LATEST_FILE
-    out[root / LATEST_FILE] = _dump(latest)
+    schemas = {dialect: build_schema(source, dialect) for dialect in DIALECTS}
+    out = {root / schema_file(dialect): _dump(schema) for dialect, schema in schemas.items()}
+    out[root / LATEST_FILE] = _dump({**schemas[NEWEST], "$id": BASE_URL + LATEST_FILE})
     out[root / RELEASES_FILE] = _dump(releases_data(source))
     out[root / CATALOG_FILE] = _dump(catalog_entry(source))
     return out

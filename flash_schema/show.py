@@ -72,7 +72,7 @@ def show_config(
     if not checked.valid:
         return ShowResult(checked, None)
     dialect = checked.release.dialect
-    merged = merge(doc, overlays, sets, toml_lists=load_schema(dialect).get("x-flash-set-lists") == "toml")
+    merged = merge(doc, overlays, sets, toml_lists=load_schema(dialect).get(kw.SET_LISTS) == "toml")
 
     def origin_of(where: Path) -> Origin | None:
         found = merged.origin_of(where)

@@ -68,14 +68,10 @@ class BlocksMixin(BuilderBase):
             train["required"] = required_train
             train["x-flash-message-required"] = req_messages
             train["x-flash-hint-required"] = req_hints
+            table = fill_all(self.tables["train"]["table"], self.words)
             then["required"] = ["train"]
-            then["x-flash-message-required"] = {
-                "train": f"SFT needs a `[train]` table with {', '.join(f'`{k}`' for k in required_train)} "
-                f"(Flash {self.release} requires a positive row count)"
-            }
-            then["x-flash-hint-required"] = {
-                "train": "add `[train]` with `max_examples` set to your dataset's row count"
-            }
+            then["x-flash-message-required"] = {"train": table["required_message"]}
+            then["x-flash-hint-required"] = {"train": table["required_hint"]}
         extra = (self.d.get("algorithm_rules") or {}).get(algorithm)
         if extra:
             then.update(copy.deepcopy(extra))

@@ -75,7 +75,6 @@ _TYPE_MESSAGES = {
     "integer": "`{path}` must be an integer, not {value}",
     "number": "`{path}` must be a number, not {value}",
 }
-_NAMES = {"sft": "SFT", "grpo": "GRPO", "opd": "OPD"}
 
 
 def _literal(value: Any) -> str:
@@ -111,7 +110,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         example_id = str(self.tables["environment"]["id"]["examples"][0])
         words = {
             "release": f"Flash {self.release}",
-            "algorithms": join([_NAMES[a] for a in self.algorithms]),
+            "algorithms": join([a.upper() for a in self.algorithms]),
             "caps": " or ".join(str(c) for c in sorted({int(m["max_lora_rank"]) for m in self.models})),
             "default_model": f'"{default_model}"',
             "example_id": f'"{example_id}"',
@@ -345,7 +344,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             text = f"`{_literal(defaults[algorithm])}`"
             if algorithm in thinking:
                 text += f", `{_literal(thinking[algorithm])}` with thinking"
-            groups.setdefault(text, []).append(_NAMES[algorithm])
+            groups.setdefault(text, []).append(algorithm.upper())  # prose names them SFT, GRPO, OPD
         if not groups:
             return "none"
         return "; ".join(f"{text} ({join(names)})" for text, names in groups.items())

@@ -172,16 +172,15 @@ class BlocksMixin(BuilderBase):
     def _inapplicable(self, entry: Entry, algorithm: str, applies: list[str]) -> dict[str, Any]:
         if entry.get("scope") == "when":
             return {}  # the key's own `when` fragments say what the other algorithms get
+        group = next((n for n, g in self.src.algorithm_groups.items() if set(g["algorithms"]) == set(applies)), None)
         if self.d["scoping"] == "ignored":
-            code = ("rollout" if sorted(applies) == ["grpo", "opd"] else "-".join(applies)) + "-only-key"
+            code = (group or "-".join(applies)) + "-only-key"
             lint: dict[str, Any] = {"x-flash-rule": code, "not": {}, "x-flash-args": {"algorithm": algorithm}}
             if "inapplicable_hint" in entry:
                 lint["x-flash-hint"] = entry["inapplicable_hint"]
             return {"x-flash-lint": [lint]}
         reason = (entry.get("reason") or {}).get(algorithm, "")
-        applies_words = (
-            "the rollout algorithms (grpo, opd)" if sorted(applies) == ["grpo", "opd"] else " and ".join(applies)
-        )
+        applies_words = self.src.algorithm_groups[group]["words"] if group else " and ".join(applies)
         out: dict[str, Any] = {
             "x-flash-rule": "inapplicable-key",
             "x-flash-args": {"applies": applies_words, "reason": reason, "algorithm": algorithm},

@@ -33,6 +33,7 @@ class Source:
     rules: dict[str, Entry]
     dialects: dict[str, Entry]
     algorithms: dict[str, str]
+    algorithm_groups: dict[str, Entry]
     catalogs: dict[str, Entry]
     releases: list[Entry]
     tables: dict[str, dict[str, Entry]]
@@ -78,6 +79,7 @@ def load_source(root: Path) -> Source:
         rules=_load(root / "rules.toml"),
         dialects=dialects,
         algorithms=dict(releases.get("algorithms", {})),
+        algorithm_groups=dict(releases.get("algorithm_groups", {})),
         catalogs=dict(catalog.get("dialect", {})),
         releases=list(history.get("release", [])),
         tables=tables,

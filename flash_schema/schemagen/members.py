@@ -80,7 +80,8 @@ class MembersMixin(BuilderBase):
 
     def _worker_env_names(self) -> dict[str, Any]:
         rules = self.d["worker_env"]
-        reserved = (self.d.get("worker_env_reserved") or {}).get("names", [])
+        control = self.d.get("worker_env_reserved") or {}
+        reserved = control.get("names", [])
         secret = "|".join(ascii_case(p) for p in rules["secret_parts"])
         key_with = "|".join(ascii_case(p) for p in rules["key_parts"])
         return {
@@ -109,8 +110,8 @@ class MembersMixin(BuilderBase):
                         {
                             "not": {"pattern": "^(?:" + "|".join(ascii_case(r) for r in reserved) + ")$"},
                             "x-flash-rule": "reserved-secret",
-                            "x-flash-message": "{value} is a control-plane key; `[worker_env]` may not override it",
-                            "x-flash-hint": "remove it (set the top-level `seed` for the seed)",
+                            "x-flash-message": control["message"],
+                            "x-flash-hint": control["hint"],
                             "x-flash-reserved-names": list(reserved),
                         }
                     ]

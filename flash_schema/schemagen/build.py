@@ -328,7 +328,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         env = node.get("x-flash-environment-id")
         if isinstance(env, dict):
             node["pattern"] = portable.environment_id_pattern(int(env.get("parts", 2)))
-            changed = next((v for v, text in self.timeline.about.get("environment.id", []) if "part" in text), None)
+            changed = next((r["version"] for r in self.src.releases if "environment_id_parts" in r), None)
             if changed:
                 node["x-flash-environment-id"] = {**env, "changed": changed}
 

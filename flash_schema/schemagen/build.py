@@ -18,6 +18,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from flash_schema import keywords as kw
 from flash_schema.dialects import schema_file
 from flash_schema.schemagen import portable
 from flash_schema.schemagen.blocks import BlocksMixin
@@ -71,6 +72,8 @@ _FACETS = frozenset(
         "spec",
     }
 )
+#: Source facets that are our keywords under a shorter name.
+_KEYWORD_FACETS = {"rule": kw.RULE, "message": kw.MESSAGE, "hint": kw.HINT, "args": kw.ARGS}
 _TYPE_MESSAGES = {
     "integer": "`{path}` must be an integer, not {value}",
     "number": "`{path}` must be a number, not {value}",
@@ -357,8 +360,7 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             node.setdefault("x-flash-message-type", _TYPE_MESSAGES[kind])
         if kind == "integer":
             if entry.get("integer") == "strict":
-                node["x-flash-toml-integer"] = True
-                return
+                return  # a TOML integer only: `_fragment` wrote x-flash-toml-integer
             if self.d.get("float_exact"):
                 node.setdefault("x-flash-float-exact", True)
             # Flash takes a whole float (`16.0`) for these; TOML tools (tombi) read `type: integer`
@@ -374,14 +376,8 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         """Translate source facets of a (sub)schema into JSON Schema + ``x-flash-*`` keywords."""
         out: dict[str, Any] = {}
         for key, value in source.items():
-            if key == "rule":
-                out["x-flash-rule"] = value
-            elif key == "message":
-                out["x-flash-message"] = value
-            elif key == "hint":
-                out["x-flash-hint"] = value
-            elif key == "args":
-                out["x-flash-args"] = value
+            if key in _KEYWORD_FACETS:
+                out[_KEYWORD_FACETS[key]] = value
             elif key == "messages":
                 for keyword, text in value.items():
                     out[f"x-flash-message-{keyword}"] = text

@@ -12,9 +12,10 @@ import datetime
 import math
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
-__all__ = ["toml_key", "toml_value"]
+__all__ = ["toml_key", "toml_short", "toml_value"]
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
@@ -60,3 +61,11 @@ def toml_value(value: Any) -> str:
             return "{}"
         return "{ " + ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items()) + " }"
     return _string(str(value))
+
+
+def toml_short(value: Any) -> str:
+    """``toml_value``, a small float in short exponent form (``1e-4``, ``2.5e-5``), as prose writes
+    defaults; exact, like ``repr``."""
+    if isinstance(value, float) and math.isfinite(value) and value != 0 and abs(value) < 1e-3:
+        return f"{Decimal(repr(value)):e}"
+    return toml_value(value)

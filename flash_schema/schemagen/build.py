@@ -32,7 +32,7 @@ from flash_schema.schemagen.timeline import (
     other_release_values,
     releases_text,
 )
-from flash_schema.toml_text import toml_value
+from flash_schema.toml_text import toml_short
 
 BASE_URL = "https://raw.githubusercontent.com/flash-schema/flash-schema/main/schema/"
 
@@ -78,13 +78,6 @@ _TYPE_MESSAGES = {
     "integer": "`{path}` must be an integer, not {value}",
     "number": "`{path}` must be a number, not {value}",
 }
-
-
-def _literal(value: Any) -> str:
-    """A default as a description writes it: TOML, a small float short (``1e-5``, ``0.0``, ``32``)."""
-    if isinstance(value, float) and value != 0 and abs(value) < 1e-3:
-        return f"{value:.0e}".replace("e-0", "e-")
-    return toml_value(value)
 
 
 class _Builder(MembersMixin, BlocksMixin, BuilderBase):
@@ -344,9 +337,9 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         for algorithm in self.algorithms:
             if algorithm not in defaults:
                 continue
-            text = f"`{_literal(defaults[algorithm])}`"
+            text = f"`{toml_short(defaults[algorithm])}`"
             if algorithm in thinking:
-                text += f", `{_literal(thinking[algorithm])}` with thinking"
+                text += f", `{toml_short(thinking[algorithm])}` with thinking"
             groups.setdefault(text, []).append(algorithm.upper())  # prose names them SFT, GRPO, OPD
         if not groups:
             return "none"

@@ -154,11 +154,6 @@ def _earlier(tl: Timeline, path: str, here: int, present: set[str]) -> dict[str,
             if (path, i) in tl.no_effect:
                 note["remove"] = "it had no effect"
             return note
-    # Present before `here` only through a later removal we have passed: look back further.
-    for i in range(len(row) - 1, here, -1):
-        if row[i - 1] and not row[i]:
-            name = path.rsplit(".", 1)[-1]
-            return {"message": f"`{name}` was removed in Flash {tl.versions[i]}", "release": tl.versions[i]}
     return None
 
 

@@ -10,9 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Pseudo-keys of `about` entries that are not key paths.
-_NOT_KEYS = ("(",)
-
 
 @dataclass
 class Timeline:
@@ -22,25 +19,14 @@ class Timeline:
     keys: dict[str, list[bool]] = field(default_factory=dict)
     values: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
     renamed_to: dict[tuple[str, int], str] = field(default_factory=dict)  # (old, release index) -> new
-    notes: dict[str, str] = field(default_factory=dict)
-    about: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # key -> [(version, text)]
     no_effect: set[tuple[str, int]] = field(default_factory=set)  # (key, release index) removed as a no-op
 
     def index(self, version: str) -> int:
         return self.versions.index(version)
 
-    def has(self, path: str, version: str) -> bool:
-        return self.keys.get(path, [False] * len(self.versions))[self.index(version)]
-
-    def has_value(self, key: str, value: str, version: str) -> bool:
-        return self.values.get((key, value), [False] * len(self.versions))[self.index(version)]
-
     def ranges(self, path: str) -> list[tuple[str, str | None]]:
         """The (first, last) releases of each stretch that has ``path`` (``None``: still there)."""
         return _ranges(self.versions, self.keys.get(path, []))
-
-    def value_ranges(self, key: str, value: str) -> list[tuple[str, str | None]]:
-        return _ranges(self.versions, self.values.get((key, value), []))
 
 
 def _ranges(versions: Sequence[str], present: Sequence[bool]) -> list[tuple[str, str | None]]:
@@ -81,10 +67,6 @@ def build_timeline(releases: Sequence[Mapping[str, Any]]) -> Timeline:
             tl.keys.setdefault(path, [False] * len(versions))[i] = path in keys
         for pair in values | set(tl.values):
             tl.values.setdefault(pair, [False] * len(versions))[i] = pair in values
-        if "note" in release:
-            tl.notes[versions[i]] = str(release["note"])
-        for key, text in release.get("about", {}).items():
-            tl.about.setdefault(key, []).append((versions[i], str(text)))
     return tl
 
 
@@ -110,7 +92,7 @@ def other_release_notes(tl: Timeline, release: str, present: set[str]) -> dict[s
     here = tl.index(release)
     out: dict[str, dict[str, str]] = {}
     for path, row in tl.keys.items():
-        if path in present or any(path.startswith(p) for p in _NOT_KEYS) or row[here]:
+        if path in present or row[here]:
             continue
         note = _later(tl, path, here, present) or _earlier(tl, path, here, present)
         if note:

@@ -167,6 +167,7 @@ class BlocksMixin(BuilderBase):
         return blocks
 
     def _uniform(self, defaults: Mapping[str, Any]) -> bool:
+        """Every algorithm has the same default (the key's own `default`, not per algorithm)."""
         return all(a in defaults for a in self.algorithms) and len({repr(defaults[a]) for a in self.algorithms}) == 1
 
     def _inapplicable(self, entry: Entry, algorithm: str, applies: list[str]) -> dict[str, Any]:

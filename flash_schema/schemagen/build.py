@@ -299,10 +299,8 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
         if "thinking_default" in entry:
             node["x-flash-default-if-thinking"] = entry["thinking_default"]
         defaults = entry.get("defaults")
-        if defaults and "default" not in node:
-            values = {defaults.get(a) for a in self.algorithms if a in defaults}
-            if len(values) == 1 and all(a in defaults for a in self.algorithms):
-                node["default"] = values.pop()
+        if defaults and "default" not in node and self._uniform(defaults):
+            node["default"] = defaults[self.algorithms[0]]  # else each algorithm's block states its own
         if entry.get("secret_names"):
             node["items"] = self._secret_items()
         if "spec" in entry:

@@ -8,7 +8,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from flash_schema.schemagen.common import BuilderBase, Entry, fill_all, join, text_or_falsy
+from flash_schema.schemagen.common import BuilderBase, Entry, fill, fill_all, join, text_or_falsy
 from flash_schema.schemagen.portable import ascii_case, lower_of
 
 
@@ -84,15 +84,15 @@ class BlocksMixin(BuilderBase):
             }
         if algorithm == "grpo" and "grpo" in self.d:
             then.setdefault("allOf", []).extend(self._grpo_shape())
-        reserved = (self.d.get("secrets", {}).get("reserved_for") or {}).get(algorithm)
+        secrets = self.d.get("secrets", {})
+        reserved = (secrets.get("reserved_for") or {}).get(algorithm)
         if reserved:
             env = then.setdefault("properties", {}).setdefault("environment", {}).setdefault("properties", {})
             env["secrets"] = {
                 "items": {
                     "not": {"type": "string", "pattern": "^(?:" + "|".join(ascii_case(r) for r in reserved) + ")$"},
                     "x-flash-rule": "reserved-secret",
-                    "x-flash-message": f"{{value}} is a platform-managed secret name under {algorithm} (Flash sets it "
-                    "for the rollout workers)",
+                    "x-flash-message": fill(secrets["reserved_for_message"], {"algorithm": algorithm}),
                     "x-flash-reserved-names": sorted(reserved),
                 }
             }

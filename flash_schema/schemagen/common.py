@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+from flash_schema.messages import join
 from flash_schema.schemagen.source import Entry, Source
 from flash_schema.schemagen.timeline import Timeline
 
@@ -55,13 +56,6 @@ def fill_all(value: Any, words: Mapping[str, str]) -> Any:
 def json_class(ch: str) -> str:
     """One character inside a regex character class, spelt for JSON readers."""
     return {"\x00": "\\u0000", "\t": "\\t", "\n": "\\n", "\r": "\\r", " ": " "}.get(ch, re.escape(ch))
-
-
-def join(items: Sequence[str], conj: str = "and") -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {conj} " + items[-1]
 
 
 class BuilderBase:

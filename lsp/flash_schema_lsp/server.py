@@ -182,15 +182,11 @@ def _not_served(uri: str, reason: str) -> str:
 server = FlashLanguageServer()
 
 
-_none = nothing
-_empty = empty
-
-
 # -- lifecycle -----------------------------------------------------------------------------------------
 
 
 @server.feature(lsp.INITIALIZE)
-@safe(_none)
+@safe(nothing)
 def initialize(ls: FlashLanguageServer, params: lsp.InitializeParams) -> None:
     ls.settings = selection.parse_settings(params.initialization_options)
     ls.caps = client_capabilities(params)
@@ -251,14 +247,14 @@ def did_change_configuration(ls: FlashLanguageServer, params: lsp.DidChangeConfi
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-@safe(_none)
+@safe(nothing)
 def did_open(ls: FlashLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
     item = params.text_document
     _refresh(ls, ls.documents.open(item.uri, item.text, item.version), sticky=False)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-@safe(_none)
+@safe(nothing)
 def did_change(ls: FlashLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
     text = ls.workspace.get_text_document(uri).source
@@ -274,7 +270,7 @@ def _refresh(ls: FlashLanguageServer, doc: OpenDocument, *, sticky: bool) -> Non
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-@safe(_none)
+@safe(nothing)
 def did_close(ls: FlashLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
     doc = ls.documents.close(params.text_document.uri)
     if doc is not None and not doc.pulled:
@@ -313,7 +309,7 @@ def document_diagnostic(
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-@safe(_none)
+@safe(nothing)
 def hover(ls: FlashLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     doc = ls.documents.served(params.text_document.uri)
     if doc is None:
@@ -334,7 +330,7 @@ def hover(ls: FlashLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     lsp.TEXT_DOCUMENT_COMPLETION,
     lsp.CompletionOptions(trigger_characters=["[", ".", '"', "="], resolve_provider=True),
 )
-@safe(_none)
+@safe(nothing)
 def completion(ls: FlashLanguageServer, params: lsp.CompletionParams) -> convert.JSON | None:
     """A ``CompletionList``, as JSON (see ``convert.JSON``)."""
     doc = ls.documents.served(params.text_document.uri)
@@ -378,7 +374,7 @@ def completion_resolve(ls: FlashLanguageServer, item: lsp.CompletionItem) -> lsp
 
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
-@safe(_empty)
+@safe(empty)
 def code_action(ls: FlashLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     doc = ls.documents.served(params.text_document.uri)
     if doc is None:
@@ -427,7 +423,7 @@ def _touches(span: Span, wanted: Span) -> bool:
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-@safe(_empty)
+@safe(empty)
 def document_symbol(
     ls: FlashLanguageServer, params: lsp.DocumentSymbolParams
 ) -> Sequence[lsp.DocumentSymbol] | Sequence[lsp.SymbolInformation]:

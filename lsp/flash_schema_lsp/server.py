@@ -26,7 +26,6 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from flash_schema import __version__, startup
-from flash_schema.spans import Span
 from flash_schema_lsp import convert, pygls_fixes, views
 from flash_schema_lsp.capabilities import ClientCapabilities, client_capabilities
 from flash_schema_lsp.documents import DocumentStore, OpenDocument
@@ -382,20 +381,21 @@ def code_action(ls: FlashLanguageServer, params: lsp.CodeActionParams) -> list[l
     only = params.context.only
     if only and not any(lsp.CodeActionKind.QuickFix.value.startswith(str(getattr(k, "value", k))) for k in only):
         return []
-    from flash_schema_lsp.features.actions import code_actions
+    from flash_schema_lsp.features.actions import action_for, touches
 
     parsed = doc.document()
     encoding = ls.caps.encoding
-    wanted_span = Span(
-        convert.offset_of(parsed, params.range.start, encoding), convert.offset_of(parsed, params.range.end, encoding)
-    )
+    at = convert.span_of(parsed, params.range, encoding)
     published = {(d.code, convert.range_key(d.range)): d for d in ls.lsp_diagnostics(doc) if d.source == SOURCE}
     wanted = {(d.code, convert.range_key(d.range)) for d in params.context.diagnostics if d.source == SOURCE}
     actions = []
     seen: set[tuple[Any, ...]] = set()
-    for action in code_actions(parsed, doc.diagnostics()):
-        key = (action.diagnostic.code, convert.range_key(convert.range_of(parsed, action.diagnostic.span, encoding)))
-        if key not in wanted and not _touches(action.diagnostic.span, wanted_span):
+    for d in doc.diagnostics():
+        key = (d.code, convert.range_key(convert.range_of(parsed, d.span, encoding)))
+        if key not in wanted and not touches(d.span, at):
+            continue  # making a fix re-parses the fixed text: only for the diagnostics asked about
+        action = action_for(parsed, d)
+        if action is None:
             continue
         ident = (action.title, key)
         if ident in seen:
@@ -414,12 +414,6 @@ def code_action(ls: FlashLanguageServer, params: lsp.CodeActionParams) -> list[l
             )
         )
     return actions
-
-
-def _touches(span: Span, wanted: Span) -> bool:
-    if wanted.start == wanted.end:
-        return span.start <= wanted.start <= span.end
-    return span.start < wanted.end and wanted.start < span.end
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

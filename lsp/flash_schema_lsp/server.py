@@ -1,8 +1,9 @@
 """The language server: which handler answers which LSP message (the wiring, and nothing else).
 
-Every handler finds the open document (``documents``), converts positions with the negotiated
-encoding, calls a pure function of :mod:`flash_schema_lsp.features` with the schema index and
-the client's capabilities, and converts its plain result to lsprotocol types (``convert``).  A
+Every handler of a request about a document is given the open document if the server serves
+it (``documents.about_served``), converts positions with the negotiated encoding, calls a pure
+function of :mod:`flash_schema_lsp.features` with the schema index and the client's
+capabilities, and converts its plain result to lsprotocol types (``convert``).  A
 handler that raises is logged (exception type and stack only: messages may quote the document,
 which may hold secrets) and answers with an empty result.  Where pygls itself needs working
 around, :mod:`flash_schema_lsp.pygls_fixes` does it.
@@ -28,7 +29,7 @@ from pygls.lsp.server import LanguageServer
 from flash_schema import __version__, startup
 from flash_schema_lsp import convert, pygls_fixes, views
 from flash_schema_lsp.capabilities import ClientCapabilities, client_capabilities
-from flash_schema_lsp.documents import DocumentStore, OpenDocument
+from flash_schema_lsp.documents import DocumentStore, OpenDocument, about_served
 from flash_schema_lsp.features import selection
 from flash_schema_lsp.features.diagnostics import SOURCE
 from flash_schema_lsp.logs import empty, log_failure, logger, nothing, safe
@@ -308,11 +309,8 @@ def document_diagnostic(
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-@safe(nothing)
-def hover(ls: FlashLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return None
+@about_served(nothing)
+def hover(ls: FlashLanguageServer, doc: OpenDocument, params: lsp.HoverParams) -> lsp.Hover | None:
     from flash_schema_lsp.features.hover import hover as hover_at
 
     parsed = doc.document()
@@ -329,12 +327,9 @@ def hover(ls: FlashLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     lsp.TEXT_DOCUMENT_COMPLETION,
     lsp.CompletionOptions(trigger_characters=["[", ".", '"', "="], resolve_provider=True),
 )
-@safe(nothing)
-def completion(ls: FlashLanguageServer, params: lsp.CompletionParams) -> convert.JSON | None:
+@about_served(nothing)
+def completion(ls: FlashLanguageServer, doc: OpenDocument, params: lsp.CompletionParams) -> convert.JSON | None:
     """A ``CompletionList``, as JSON (see ``convert.JSON``)."""
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return None
     from flash_schema_lsp.features.completion import complete
 
     parsed = doc.document()
@@ -373,11 +368,8 @@ def completion_resolve(ls: FlashLanguageServer, item: lsp.CompletionItem) -> lsp
 
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
-@safe(empty)
-def code_action(ls: FlashLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return []
+@about_served(empty)
+def code_action(ls: FlashLanguageServer, doc: OpenDocument, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     only = params.context.only
     if only and not any(lsp.CodeActionKind.QuickFix.value.startswith(str(getattr(k, "value", k))) for k in only):
         return []
@@ -417,13 +409,10 @@ def code_action(ls: FlashLanguageServer, params: lsp.CodeActionParams) -> list[l
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-@safe(empty)
+@about_served(empty)
 def document_symbol(
-    ls: FlashLanguageServer, params: lsp.DocumentSymbolParams
+    ls: FlashLanguageServer, doc: OpenDocument, _params: lsp.DocumentSymbolParams
 ) -> Sequence[lsp.DocumentSymbol] | Sequence[lsp.SymbolInformation]:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return []
     from flash_schema_lsp.features.symbols import document_symbols
 
     parsed = doc.document()

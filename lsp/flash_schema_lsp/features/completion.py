@@ -78,7 +78,7 @@ def _headers(doc: Document, index: SchemaIndex, ctx: Context) -> list[Completion
         return []  # Flash configs have no arrays of tables
     skip = doc.position(ctx.replace.start)[0]
     declared = declared_tables(doc, skip_line=skip)
-    algorithm = algorithm_of(doc.data)
+    algorithm = algorithm_of(doc.data, index)
     thinking = thinking_of(doc.data)
     out = []
     for i, path in enumerate(index.table_paths()):
@@ -116,7 +116,7 @@ def _keys(doc: Document, index: SchemaIndex, ctx: Context, *, snippets: bool) ->
     headers_ok = not table and not ctx.table and not ctx.has_eq and not has_key_line(doc, line_end, section_end)
     present = present_keys(doc, table, tuple(index.child_keys(table)), section, ctx.line)
     declared = declared_tables(doc)
-    algorithm = algorithm_of(doc.data)
+    algorithm = algorithm_of(doc.data, index)
     thinking = thinking_of(doc.data)
     out = []
     for i, name in enumerate(index.child_keys(table)):
@@ -245,7 +245,7 @@ def _values(doc: Document, index: SchemaIndex, ctx: Context) -> list[CompletionI
     info = index.info(path) if path else None
     if info is None:
         return []
-    algorithm = algorithm_of(doc.data)
+    algorithm = algorithm_of(doc.data, index)
     thinking = thinking_of(doc.data)
     single = ctx.prefix.startswith("'")
     quoted = ctx.prefix[:1] in ("'", '"')

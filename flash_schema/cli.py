@@ -11,18 +11,21 @@ from flash_schema import __version__, startup
 from flash_schema.commands import CheckOptions, Color, Format, ShowOptions, run_check, run_show
 
 
-def resume_gc(dialect: str = "1.3") -> None:
+def resume_gc(flash_version: str | None = None, config: str | None = None) -> None:
     """End of start-up when the console script paused the cycle collector (`flash_schema._entry`).
 
-    Loads everything a check needs while the collector is still off, freezes it (no collection
-    walks it again; forked workers do not copy it) and turns the collector back on.
+    Loads everything a check needs while the collector is still off (the validator of the release
+    ``config`` is checked for: ``flash_version``, else the one detected for it, as the check will),
+    freezes it (no collection walks it again; forked workers do not copy it) and turns the
+    collector back on.
     """
     if not startup.paused():  # called some other way (tests, a library user): nothing was paused
         return
     from flash_schema import batch, reporting  # noqa: F401 - the checker, loaded now
+    from flash_schema.releases import detect, resolve
     from flash_schema.validate import load_validator
 
-    load_validator(dialect)
+    load_validator((resolve(flash_version) if flash_version is not None else detect(config)).dialect)
     startup.loaded()
 
 
@@ -150,7 +153,8 @@ def check(
         diff,
         only_flash_configs,
     )
-    resume_gc(_dialect_of(flash_version))
+    first = files[0] if files[0] != "-" else stdin_filename or "<stdin>"  # the name run_check checks it as
+    resume_gc(flash_version, first)
     code, out, err = run_check(options)
     if out:
         # click strips colour codes from output that is not a terminal unless told otherwise.
@@ -189,7 +193,7 @@ def show(
     """Print the config the Flash release will run: overlays and --set applied, values normalised,
     defaults filled in. Exit 0; 1 (with check's diagnostics) when Flash rejects it; 2 when a file
     cannot be read."""
-    resume_gc(_dialect_of(flash_version))
+    resume_gc(flash_version, file if file != "-" else "<stdin>")
     code, out, err = run_show(ShowOptions(file, overlays, sets, output_format, flash_version))
     if out:
         click.echo(out, nl=False)

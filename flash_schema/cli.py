@@ -42,6 +42,11 @@ def _flash_version(_ctx: click.Context, _param: click.Parameter, value: str | No
     return value
 
 
+def _flash_version_option(help_text: str) -> t.Callable[[t.Callable[..., t.Any]], t.Callable[..., t.Any]]:
+    """`--flash-version X`, checked up front (``_flash_version``); ``help_text`` says what it picks."""
+    return click.option("--flash-version", metavar="X", callback=_flash_version, help=help_text)
+
+
 def _dialect_of(flash_version: str | None) -> str:
     from flash_schema.releases import resolve
 
@@ -95,11 +100,8 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--stdin-filename", metavar="NAME", help="Name to report for `-` (standard input).")
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="The Flash release to check for: a release (1.3.28), a series (1.3) or latest. "
+@_flash_version_option(
+    "The Flash release to check for: a release (1.3.28), a series (1.3) or latest. "
     "Default: the freesolo-flash pinned near each file, else the installed one, else the newest known.",
 )
 @click.option(
@@ -167,11 +169,8 @@ def check(
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
 @_overlay_options
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="The Flash release to resolve for: a release (1.3.28), a series (1.3) or latest. "
+@_flash_version_option(
+    "The Flash release to resolve for: a release (1.3.28), a series (1.3) or latest. "
     "Default: the freesolo-flash pinned near the file, else the installed one, else the newest known.",
 )
 @click.option(
@@ -211,12 +210,7 @@ def show(
     help="draft-07 is the shipped file as-is; 2020-12 is derived from it.",
 )
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE instead of stdout.")
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="The Flash release whose schema to print (a release, a series or latest; default: latest).",
-)
+@_flash_version_option("The Flash release whose schema to print (a release, a series or latest; default: latest).")
 def export(dialect: str, output: str | None, flash_version: str | None) -> None:
     """Print the JSON Schema of a Flash release (draft-07 as shipped, or derived 2020-12)."""
     from flash_schema.export import export_schema
@@ -236,11 +230,8 @@ def export(dialect: str, output: str | None, flash_version: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="With --flash-version: write that page to FILE.")
 @click.option("--dir", "directory", default="docs", show_default=True, type=click.Path(file_okay=False))
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 with a diff if a page is out of date.")
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="Only the reference of this Flash release (default: every dialect's reference and the changes page).",
+@_flash_version_option(
+    "Only the reference of this Flash release (default: every dialect's reference and the changes page)."
 )
 def docs(output: str | None, directory: str, check_only: bool, flash_version: str | None) -> None:
     """Render the Markdown reference docs (one page per Flash dialect, and what changed between them)."""
@@ -254,11 +245,8 @@ def docs(output: str | None, directory: str, check_only: bool, flash_version: st
 
 
 @main.command()
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="The Flash release to check for when the editor's `flashVersion` setting names none "
+@_flash_version_option(
+    "The Flash release to check for when the editor's `flashVersion` setting names none "
     "(default: the pin near each file, else the installed freesolo-flash, else the newest known).",
 )
 @click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default; editors pass it).")

@@ -223,14 +223,10 @@ def _choices(info: KeyInfo, index: SchemaIndex) -> list[Any]:
     """Values to offer as a snippet choice: booleans and enums, the default first."""
     if info.enum:
         values = list(info.enum)
-        if info.path == ("model",):
-            default_model = next((m.id for m in index.catalog if m.default), None)
-            if default_model in values:
-                values.remove(default_model)
-                values.insert(0, default_model)
-        elif info.default in values:
-            values.remove(info.default)
-            values.insert(0, info.default)
+        first = index.default_model if info.path == ("model",) else info.default
+        if first in values:
+            values.remove(first)
+            values.insert(0, first)
         return values
     if info.types == ("boolean",):
         return [True, False] if info.default is True else [False, True]

@@ -11,18 +11,21 @@ from flash_schema import __version__, startup
 from flash_schema.commands import CheckOptions, Color, Format, ShowOptions, run_check, run_show
 
 
-def resume_gc(dialect: str = "1.3") -> None:
+def resume_gc(flash_version: str | None = None, config: str | None = None) -> None:
     """End of start-up when the console script paused the cycle collector (`flash_schema._entry`).
 
-    Loads everything a check needs while the collector is still off, freezes it (no collection
-    walks it again; forked workers do not copy it) and turns the collector back on.
+    Loads everything a check needs while the collector is still off (the validator of the release
+    ``config`` is checked for: ``flash_version``, else the one detected for it, as the check will),
+    freezes it (no collection walks it again; forked workers do not copy it) and turns the
+    collector back on.
     """
     if not startup.paused():  # called some other way (tests, a library user): nothing was paused
         return
     from flash_schema import batch, reporting  # noqa: F401 - the checker, loaded now
+    from flash_schema.releases import detect, resolve
     from flash_schema.validate import load_validator
 
-    load_validator(dialect)
+    load_validator((resolve(flash_version) if flash_version is not None else detect(config)).dialect)
     startup.loaded()
 
 
@@ -37,6 +40,11 @@ def _flash_version(_ctx: click.Context, _param: click.Parameter, value: str | No
     except VersionError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
+
+
+def _flash_version_option(help_text: str) -> t.Callable[[t.Callable[..., t.Any]], t.Callable[..., t.Any]]:
+    """`--flash-version X`, checked up front (``_flash_version``); ``help_text`` says what it picks."""
+    return click.option("--flash-version", metavar="X", callback=_flash_version, help=help_text)
 
 
 def _dialect_of(flash_version: str | None) -> str:
@@ -92,11 +100,8 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--stdin-filename", metavar="NAME", help="Name to report for `-` (standard input).")
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="The Flash release to check for: a release (1.3.28), a series (1.3) or latest. "
+@_flash_version_option(
+    "The Flash release to check for: a release (1.3.28), a series (1.3) or latest. "
     "Default: the freesolo-flash pinned near each file, else the installed one, else the newest known.",
 )
 @click.option(
@@ -150,7 +155,8 @@ def check(
         diff,
         only_flash_configs,
     )
-    resume_gc(_dialect_of(flash_version))
+    first = files[0] if files[0] != "-" else stdin_filename or "<stdin>"  # the name run_check checks it as
+    resume_gc(flash_version, first)
     code, out, err = run_check(options)
     if out:
         # click strips colour codes from output that is not a terminal unless told otherwise.
@@ -163,11 +169,8 @@ def check(
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
 @_overlay_options
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="The Flash release to resolve for: a release (1.3.28), a series (1.3) or latest. "
+@_flash_version_option(
+    "The Flash release to resolve for: a release (1.3.28), a series (1.3) or latest. "
     "Default: the freesolo-flash pinned near the file, else the installed one, else the newest known.",
 )
 @click.option(
@@ -189,7 +192,7 @@ def show(
     """Print the config the Flash release will run: overlays and --set applied, values normalised,
     defaults filled in. Exit 0; 1 (with check's diagnostics) when Flash rejects it; 2 when a file
     cannot be read."""
-    resume_gc(_dialect_of(flash_version))
+    resume_gc(flash_version, file if file != "-" else "<stdin>")
     code, out, err = run_show(ShowOptions(file, overlays, sets, output_format, flash_version))
     if out:
         click.echo(out, nl=False)
@@ -207,12 +210,7 @@ def show(
     help="draft-07 is the shipped file as-is; 2020-12 is derived from it.",
 )
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE instead of stdout.")
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="The Flash release whose schema to print (a release, a series or latest; default: latest).",
-)
+@_flash_version_option("The Flash release whose schema to print (a release, a series or latest; default: latest).")
 def export(dialect: str, output: str | None, flash_version: str | None) -> None:
     """Print the JSON Schema of a Flash release (draft-07 as shipped, or derived 2020-12)."""
     from flash_schema.export import export_schema
@@ -232,11 +230,8 @@ def export(dialect: str, output: str | None, flash_version: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="With --flash-version: write that page to FILE.")
 @click.option("--dir", "directory", default="docs", show_default=True, type=click.Path(file_okay=False))
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 with a diff if a page is out of date.")
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="Only the reference of this Flash release (default: every dialect's reference and the changes page).",
+@_flash_version_option(
+    "Only the reference of this Flash release (default: every dialect's reference and the changes page)."
 )
 def docs(output: str | None, directory: str, check_only: bool, flash_version: str | None) -> None:
     """Render the Markdown reference docs (one page per Flash dialect, and what changed between them)."""
@@ -250,11 +245,8 @@ def docs(output: str | None, directory: str, check_only: bool, flash_version: st
 
 
 @main.command()
-@click.option(
-    "--flash-version",
-    metavar="X",
-    callback=_flash_version,
-    help="The Flash release to check for when the editor's `flashVersion` setting names none "
+@_flash_version_option(
+    "The Flash release to check for when the editor's `flashVersion` setting names none "
     "(default: the pin near each file, else the installed freesolo-flash, else the newest known).",
 )
 @click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default; editors pass it).")

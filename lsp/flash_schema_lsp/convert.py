@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types as lsp
 from pygls.protocol import default_converter
 
+from flash_schema.spans import Span
 from flash_schema_lsp.features import positions
 from flash_schema_lsp.features.diagnostics import SOURCE, for_editor
 
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
     from flash_schema.diagnostics import Diagnostic, Edit, Severity
     from flash_schema.document import Document
-    from flash_schema.spans import Span
     from flash_schema_lsp.features.completion import CompletionItem
     from flash_schema_lsp.features.folding import Fold
     from flash_schema_lsp.features.inlay_hints import InlayHint
@@ -56,6 +56,11 @@ def range_of(doc: Document, span: Span, encoding: positions.Encoding) -> lsp.Ran
 
 def offset_of(doc: Document, position: lsp.Position, encoding: positions.Encoding) -> int:
     return positions.to_offset(doc, position.line, position.character, encoding)
+
+
+def span_of(doc: Document, r: lsp.Range, encoding: positions.Encoding) -> Span:
+    """The inverse of ``range_of``: the offsets an LSP range covers."""
+    return Span(offset_of(doc, r.start, encoding), offset_of(doc, r.end, encoding))
 
 
 def text_edit(doc: Document, edit: Edit, encoding: positions.Encoding) -> lsp.TextEdit:

@@ -1,15 +1,17 @@
 """The documents the client has open: their text, and (while one is served) its parse and diagnostics.
 
 Nothing here speaks LSP: the server converts what these hold, and may keep one conversion per
-document version with ``OpenDocument.cached``.
+document version with ``OpenDocument.cached``.  ``about_served`` wraps the handler of a request
+about one document, so that it only ever sees a document the server serves.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Iterator
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
-from flash_schema_lsp.logs import log_failure
+from flash_schema_lsp.logs import log_failure, safe
 
 if TYPE_CHECKING:
     from flash_schema.diagnostics import Diagnostic
@@ -157,3 +159,48 @@ class DocumentStore:
 
     def __iter__(self) -> Iterator[OpenDocument]:
         return iter(list(self._open.values()))
+
+
+# -- handlers of requests about one document ----------------------------------------------------------
+
+
+class _Identifier(Protocol):
+    @property
+    def uri(self) -> str: ...
+
+
+class _AboutADocument(Protocol):
+    """The params of a request about one document (``textDocument/hover``, ``.../inlayHint``...)."""
+
+    @property
+    def text_document(self) -> _Identifier: ...
+
+
+class _HasDocuments(Protocol):
+    @property
+    def documents(self) -> DocumentStore: ...
+
+
+S = TypeVar("S", bound=_HasDocuments)
+Params = TypeVar("Params", bound=_AboutADocument)
+R = TypeVar("R")
+
+
+def about_served(
+    default: Callable[[], Any],
+) -> Callable[[Callable[[S, OpenDocument, Params], R]], Callable[[S, Params], R]]:
+    """Wrap ``handler(ls, doc, params)``: it runs with the open document the request is about
+    when the server serves it; otherwise, or when it fails (``logs.safe``), the answer is ``default()``."""
+
+    def wrap(handler: Callable[[S, OpenDocument, Params], R]) -> Callable[[S, Params], R]:
+        @functools.wraps(handler)
+        def run(ls: S, params: Params) -> R:
+            doc = ls.documents.served(params.text_document.uri)
+            if doc is None:
+                result: R = default()
+                return result
+            return handler(ls, doc, params)
+
+        return safe(default)(run)
+
+    return wrap

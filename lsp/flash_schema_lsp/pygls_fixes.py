@@ -15,7 +15,6 @@ until the workaround is checked against it:
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import re
 import stat
@@ -31,8 +30,7 @@ from pygls.io_ import StdoutWriter, run_async
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from flash_schema_lsp.capabilities import negotiated_encoding
-
-logger = logging.getLogger("flash_schema_lsp")
+from flash_schema_lsp.logs import logger
 
 
 def _pygls_version() -> tuple[int, ...]:

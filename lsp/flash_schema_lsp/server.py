@@ -1,8 +1,9 @@
 """The language server: which handler answers which LSP message (the wiring, and nothing else).
 
-Every handler finds the open document (``documents``), converts positions with the negotiated
-encoding, calls a pure function of :mod:`flash_schema_lsp.features` with the schema index and
-the client's capabilities, and converts its plain result to lsprotocol types (``convert``).  A
+Every handler of a request about a document is given the open document if the server serves
+it (``documents.about_served``), converts positions with the negotiated encoding, calls a pure
+function of :mod:`flash_schema_lsp.features` with the schema index and the client's
+capabilities, and converts its plain result to lsprotocol types (``convert``).  A
 handler that raises is logged (exception type and stack only: messages may quote the document,
 which may hold secrets) and answers with an empty result.  Where pygls itself needs working
 around, :mod:`flash_schema_lsp.pygls_fixes` does it.
@@ -26,10 +27,9 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from flash_schema import __version__, startup
-from flash_schema.spans import Span
 from flash_schema_lsp import convert, pygls_fixes, views
 from flash_schema_lsp.capabilities import ClientCapabilities, client_capabilities
-from flash_schema_lsp.documents import DocumentStore, OpenDocument
+from flash_schema_lsp.documents import DocumentStore, OpenDocument, about_served
 from flash_schema_lsp.features import selection
 from flash_schema_lsp.features.diagnostics import SOURCE
 from flash_schema_lsp.logs import empty, log_failure, logger, nothing, safe
@@ -182,15 +182,11 @@ def _not_served(uri: str, reason: str) -> str:
 server = FlashLanguageServer()
 
 
-_none = nothing
-_empty = empty
-
-
 # -- lifecycle -----------------------------------------------------------------------------------------
 
 
 @server.feature(lsp.INITIALIZE)
-@safe(_none)
+@safe(nothing)
 def initialize(ls: FlashLanguageServer, params: lsp.InitializeParams) -> None:
     ls.settings = selection.parse_settings(params.initialization_options)
     ls.caps = client_capabilities(params)
@@ -251,14 +247,14 @@ def did_change_configuration(ls: FlashLanguageServer, params: lsp.DidChangeConfi
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-@safe(_none)
+@safe(nothing)
 def did_open(ls: FlashLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
     item = params.text_document
     _refresh(ls, ls.documents.open(item.uri, item.text, item.version), sticky=False)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-@safe(_none)
+@safe(nothing)
 def did_change(ls: FlashLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
     text = ls.workspace.get_text_document(uri).source
@@ -274,7 +270,7 @@ def _refresh(ls: FlashLanguageServer, doc: OpenDocument, *, sticky: bool) -> Non
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-@safe(_none)
+@safe(nothing)
 def did_close(ls: FlashLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
     doc = ls.documents.close(params.text_document.uri)
     if doc is not None and not doc.pulled:
@@ -313,11 +309,8 @@ def document_diagnostic(
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-@safe(_none)
-def hover(ls: FlashLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return None
+@about_served(nothing)
+def hover(ls: FlashLanguageServer, doc: OpenDocument, params: lsp.HoverParams) -> lsp.Hover | None:
     from flash_schema_lsp.features.hover import hover as hover_at
 
     parsed = doc.document()
@@ -334,12 +327,9 @@ def hover(ls: FlashLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     lsp.TEXT_DOCUMENT_COMPLETION,
     lsp.CompletionOptions(trigger_characters=["[", ".", '"', "="], resolve_provider=True),
 )
-@safe(_none)
-def completion(ls: FlashLanguageServer, params: lsp.CompletionParams) -> convert.JSON | None:
+@about_served(nothing)
+def completion(ls: FlashLanguageServer, doc: OpenDocument, params: lsp.CompletionParams) -> convert.JSON | None:
     """A ``CompletionList``, as JSON (see ``convert.JSON``)."""
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return None
     from flash_schema_lsp.features.completion import complete
 
     parsed = doc.document()
@@ -378,28 +368,26 @@ def completion_resolve(ls: FlashLanguageServer, item: lsp.CompletionItem) -> lsp
 
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
-@safe(_empty)
-def code_action(ls: FlashLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return []
+@about_served(empty)
+def code_action(ls: FlashLanguageServer, doc: OpenDocument, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     only = params.context.only
     if only and not any(lsp.CodeActionKind.QuickFix.value.startswith(str(getattr(k, "value", k))) for k in only):
         return []
-    from flash_schema_lsp.features.actions import code_actions
+    from flash_schema_lsp.features.actions import action_for, touches
 
     parsed = doc.document()
     encoding = ls.caps.encoding
-    wanted_span = Span(
-        convert.offset_of(parsed, params.range.start, encoding), convert.offset_of(parsed, params.range.end, encoding)
-    )
+    at = convert.span_of(parsed, params.range, encoding)
     published = {(d.code, convert.range_key(d.range)): d for d in ls.lsp_diagnostics(doc) if d.source == SOURCE}
     wanted = {(d.code, convert.range_key(d.range)) for d in params.context.diagnostics if d.source == SOURCE}
     actions = []
     seen: set[tuple[Any, ...]] = set()
-    for action in code_actions(parsed, doc.diagnostics()):
-        key = (action.diagnostic.code, convert.range_key(convert.range_of(parsed, action.diagnostic.span, encoding)))
-        if key not in wanted and not _touches(action.diagnostic.span, wanted_span):
+    for d in doc.diagnostics():
+        key = (d.code, convert.range_key(convert.range_of(parsed, d.span, encoding)))
+        if key not in wanted and not touches(d.span, at):
+            continue  # making a fix re-parses the fixed text: only for the diagnostics asked about
+        action = action_for(parsed, d)
+        if action is None:
             continue
         ident = (action.title, key)
         if ident in seen:
@@ -420,20 +408,11 @@ def code_action(ls: FlashLanguageServer, params: lsp.CodeActionParams) -> list[l
     return actions
 
 
-def _touches(span: Span, wanted: Span) -> bool:
-    if wanted.start == wanted.end:
-        return span.start <= wanted.start <= span.end
-    return span.start < wanted.end and wanted.start < span.end
-
-
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-@safe(_empty)
+@about_served(empty)
 def document_symbol(
-    ls: FlashLanguageServer, params: lsp.DocumentSymbolParams
+    ls: FlashLanguageServer, doc: OpenDocument, _params: lsp.DocumentSymbolParams
 ) -> Sequence[lsp.DocumentSymbol] | Sequence[lsp.SymbolInformation]:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return []
     from flash_schema_lsp.features.symbols import document_symbols
 
     parsed = doc.document()

@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types as lsp
 
-from flash_schema.spans import Span
 from flash_schema_lsp import convert
 from flash_schema_lsp.capabilities import ClientCapabilities
-from flash_schema_lsp.documents import DocumentStore, OpenDocument
+from flash_schema_lsp.documents import DocumentStore, OpenDocument, about_served
 from flash_schema_lsp.features import selection
 from flash_schema_lsp.features.show import COMMAND as SHOW_COMMAND
 from flash_schema_lsp.logs import empty, nothing, safe
@@ -54,26 +53,19 @@ def register(server: LanguageServer) -> None:
 # -- inlay hints, links, folding, selection ranges ------------------------------------------------------------
 
 
-@safe(empty)
-def inlay_hint(ls: ViewServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None or not ls.settings.inlay_hints:
+@about_served(empty)
+def inlay_hint(ls: ViewServer, doc: OpenDocument, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
+    if not ls.settings.inlay_hints:
         return []
     from flash_schema_lsp.features.inlay_hints import inlay_hints
 
     parsed = doc.document()
-    encoding = ls.caps.encoding
-    wanted = Span(
-        convert.offset_of(parsed, params.range.start, encoding), convert.offset_of(parsed, params.range.end, encoding)
-    )
-    return convert.inlay_hints(parsed, inlay_hints(parsed, ls.index(doc), wanted), encoding)
+    wanted = convert.span_of(parsed, params.range, ls.caps.encoding)
+    return convert.inlay_hints(parsed, inlay_hints(parsed, ls.index(doc), wanted), ls.caps.encoding)
 
 
-@safe(empty)
-def document_link(ls: ViewServer, params: lsp.DocumentLinkParams) -> list[lsp.DocumentLink]:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return []
+@about_served(empty)
+def document_link(ls: ViewServer, doc: OpenDocument, _params: lsp.DocumentLinkParams) -> list[lsp.DocumentLink]:
     from flash_schema_lsp.features.links import document_links
 
     parsed = doc.document()
@@ -81,21 +73,15 @@ def document_link(ls: ViewServer, params: lsp.DocumentLinkParams) -> list[lsp.Do
     return convert.document_links(parsed, links, ls.caps.encoding, tooltips=ls.caps.link_tooltips)
 
 
-@safe(empty)
-def folding_range(ls: ViewServer, params: lsp.FoldingRangeParams) -> list[lsp.FoldingRange]:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return []
+@about_served(empty)
+def folding_range(ls: ViewServer, doc: OpenDocument, _params: lsp.FoldingRangeParams) -> list[lsp.FoldingRange]:
     from flash_schema_lsp.features.folding import folding_ranges
 
     return convert.folding_ranges(folding_ranges(doc.document()), ls.caps.folding_range_limit)
 
 
-@safe(empty)
-def selection_range(ls: ViewServer, params: lsp.SelectionRangeParams) -> list[lsp.SelectionRange]:
-    doc = ls.documents.served(params.text_document.uri)
-    if doc is None:
-        return []
+@about_served(empty)
+def selection_range(ls: ViewServer, doc: OpenDocument, params: lsp.SelectionRangeParams) -> list[lsp.SelectionRange]:
     from flash_schema_lsp.features.selection_ranges import selection_ranges
 
     parsed = doc.document()

@@ -14,7 +14,7 @@ FLASH = 'model = "Qwen/Qwen3.5-4B"\n\n[environment]\nid = "org/env"\n'
 
 
 def test_a_failing_handler_returns_its_default_and_logs_no_content(caplog: pytest.LogCaptureFixture):
-    @srv.safe(srv._empty)
+    @srv.safe(srv.empty)
     def broken(text: str) -> list[str]:
         raise ValueError(f"cannot read {text}")
 

@@ -23,7 +23,8 @@ class Action:
     preferred: bool = False
 
 
-def _overlaps(span: Span, wanted: Span) -> bool:
+def touches(span: Span, wanted: Span) -> bool:
+    """Whether ``span`` is what ``wanted`` asks about: overlaps it, or holds it when it is a cursor."""
     if wanted.start == wanted.end:
         return span.start <= wanted.start <= span.end
     return span.start < wanted.end and wanted.start < span.end
@@ -46,7 +47,7 @@ def code_actions(doc: Document, diags: Iterable[Diagnostic], span: Span | None =
     """Quick fixes for the diagnostics whose span touches ``span`` (all when ``None``)."""
     out = []
     for d in diags:
-        if span is not None and not _overlaps(d.span, span):
+        if span is not None and not touches(d.span, span):
             continue
         action = action_for(doc, d)
         if action is not None:

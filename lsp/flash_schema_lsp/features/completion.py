@@ -78,7 +78,7 @@ def _headers(doc: Document, index: SchemaIndex, ctx: Context) -> list[Completion
         return []  # Flash configs have no arrays of tables
     skip = doc.position(ctx.replace.start)[0]
     declared = declared_tables(doc, skip_line=skip)
-    algorithm = algorithm_of(doc.data)
+    algorithm = algorithm_of(doc.data, index)
     thinking = thinking_of(doc.data)
     out = []
     for i, path in enumerate(index.table_paths()):
@@ -116,7 +116,7 @@ def _keys(doc: Document, index: SchemaIndex, ctx: Context, *, snippets: bool) ->
     headers_ok = not table and not ctx.table and not ctx.has_eq and not has_key_line(doc, line_end, section_end)
     present = present_keys(doc, table, tuple(index.child_keys(table)), section, ctx.line)
     declared = declared_tables(doc)
-    algorithm = algorithm_of(doc.data)
+    algorithm = algorithm_of(doc.data, index)
     thinking = thinking_of(doc.data)
     out = []
     for i, name in enumerate(index.child_keys(table)):
@@ -223,14 +223,10 @@ def _choices(info: KeyInfo, index: SchemaIndex) -> list[Any]:
     """Values to offer as a snippet choice: booleans and enums, the default first."""
     if info.enum:
         values = list(info.enum)
-        if info.path == ("model",):
-            default_model = next((m.id for m in index.catalog if m.default), None)
-            if default_model in values:
-                values.remove(default_model)
-                values.insert(0, default_model)
-        elif info.default in values:
-            values.remove(info.default)
-            values.insert(0, info.default)
+        first = index.default_model if info.path == ("model",) else info.default
+        if first in values:
+            values.remove(first)
+            values.insert(0, first)
         return values
     if info.types == ("boolean",):
         return [True, False] if info.default is True else [False, True]
@@ -245,7 +241,7 @@ def _values(doc: Document, index: SchemaIndex, ctx: Context) -> list[CompletionI
     info = index.info(path) if path else None
     if info is None:
         return []
-    algorithm = algorithm_of(doc.data)
+    algorithm = algorithm_of(doc.data, index)
     thinking = thinking_of(doc.data)
     single = ctx.prefix.startswith("'")
     quoted = ctx.prefix[:1] in ("'", '"')

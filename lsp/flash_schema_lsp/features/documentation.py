@@ -13,23 +13,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flash_schema import keywords as kw
 from flash_schema.document import Path
 from flash_schema.keydocs import doc_link, key_markdown, value_markdown
+from flash_schema.normalise import KeyContext, normalise
 from flash_schema.schema_index import SchemaIndex
 
 
-def algorithm_of(data: Mapping[str, Any]) -> str | None:
-    """The algorithm Flash would run: "sft" when unset or falsy, ``None`` when invalid.
-
-    Flash lowercases the value but does not trim it, so ``"GRPO"`` is GRPO and ``" grpo"``
-    is an error.
-    """
-    value = data.get("algorithm")
-    if not value:
-        return "sft"
-    if isinstance(value, str) and value.lower() in ("sft", "grpo"):
-        return value.lower()
-    return None
+def algorithm_of(data: Mapping[str, Any], index: SchemaIndex) -> str | None:
+    """The algorithm Flash would run, as ``index``'s release normalises `algorithm` (its spec:
+    unset or falsy is the default, ``"GRPO"`` is GRPO, ``" grpo"`` stays an error); ``None`` when
+    that is none of the release's algorithms."""
+    info = index.info(("algorithm",))
+    if info is None:
+        return None
+    spec = info.schema.get(kw.SPEC) or {}
+    context = KeyContext(info.schema, info.types, info.default, spec.get("unset"))
+    value = normalise(data.get("algorithm"), list(spec.get("normalise", ())), context)
+    return value if isinstance(value, str) and value in index.algorithms else None
 
 
 def thinking_of(data: Mapping[str, Any]) -> bool:

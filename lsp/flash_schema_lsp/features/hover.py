@@ -42,7 +42,7 @@ def hover(doc: Document, index: SchemaIndex, offset: int) -> HoverResult | None:
         text = value_documentation(index, path, value, link=True)
         if text is not None:
             return HoverResult(text, target.span)
-    text = key_documentation(index, path, algorithm_of(doc.data), thinking_of(doc.data))
+    text = key_documentation(index, path, algorithm_of(doc.data, index), thinking_of(doc.data))
     return None if text is None else HoverResult(text, target.span)
 
 

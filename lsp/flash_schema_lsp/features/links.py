@@ -15,9 +15,9 @@ import urllib.parse
 from dataclasses import dataclass
 
 from flash_schema.document import Document, Span
+from flash_schema.keywords.identifiers import is_environment_id
 
 _MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+")
-_SAFE = re.compile(r"[A-Za-z0-9._-]+")
 _DIRECTIVE = re.compile(r"[ \t]*#:schema[ \t]+(\S+)")
 _DIRECTIVE_LINES = 20
 _DEFAULT_REF = "main"
@@ -33,54 +33,34 @@ class Link:
     tooltip: str
 
 
-def _safe(*parts: str) -> bool:
-    return all(p not in {".", ".."} and _SAFE.fullmatch(p) for p in parts)
-
-
-def _env_path(path: str) -> str | None:
-    """Flash's environment path: ``environment.py`` when empty, no absolute or ``..`` paths."""
-    raw = path.strip().replace("\\", "/")
-    if raw.startswith("/"):
-        return None
-    parts = [p for p in raw.split("/") if p]
-    if any(p in {".", ".."} for p in parts):
-        return None
-    return "/".join(parts) or _DEFAULT_PATH
+def _env_path(path: str) -> str:
+    """Flash's environment path, normalised: ``environment.py`` when empty."""
+    return "/".join(p for p in path.strip().replace("\\", "/").split("/") if p) or _DEFAULT_PATH
 
 
 def github_file(environment_id: str) -> str | None:
-    """The GitHub page of the file a GitHub environment id loads (Flash's ``_parse_github_environment_ref``)."""
+    """The GitHub page of the file a GitHub environment id loads, resolved as Flash resolves it.
+
+    Which ids Flash accepts is the core's rule (``is_environment_id``, Flash's
+    ``_parse_github_environment_ref``); a managed ``owner/name`` slug has no ``:`` and no page.
+    """
     text = environment_id.strip()
+    if ":" not in text or not is_environment_id(text):
+        return None
     if text.startswith("github:"):
-        repo_ref, colon, raw_path = text[len("github:") :].partition(":")
-        path = _env_path(raw_path) if colon else _DEFAULT_PATH
+        repo_ref, _, raw_path = text[len("github:") :].partition(":")
         repo, at, ref = repo_ref.partition("@")
-        ref = ref if at else _DEFAULT_REF
-        owner_repo = repo.split("/")
-        if path is None or not ref or len(owner_repo) != 2 or not _safe(ref, *owner_repo):
-            return None
-        owner, name = owner_repo
-    else:
-        parsed = urllib.parse.urlparse(text)
-        if parsed.scheme.lower() not in {"http", "https"} or parsed.netloc.lower() != "github.com":
-            return None
-        parts = [urllib.parse.unquote(p) for p in parsed.path.strip("/").split("/") if p]
-        if len(parts) < 2:
-            return None
+        owner, name = repo.split("/")
+        ref, path = ref if at else _DEFAULT_REF, _env_path(raw_path)
+    else:  # https://github.com/owner/repo[.git], or .../blob|tree/ref/path (all the core accepts)
+        parts = [urllib.parse.unquote(p) for p in urllib.parse.urlparse(text).path.strip("/").split("/") if p]
         owner, name = parts[0], parts[1].removesuffix(".git")
-        if len(parts) >= 5 and parts[2] in {"blob", "tree"}:
-            ref = parts[3]
-            raw = "/".join(parts[4:])
-            found = _env_path(raw)
-            if found is None:
-                return None
-            path = f"{found.rstrip('/')}/{_DEFAULT_PATH}" if parts[2] == "tree" and not found.endswith(".py") else found
-        elif len(parts) == 2:
+        if len(parts) == 2:
             ref, path = _DEFAULT_REF, _DEFAULT_PATH
         else:
-            return None
-        if not _safe(owner, name, ref):
-            return None
+            ref, path = parts[3], _env_path("/".join(parts[4:]))
+            if parts[2] == "tree" and not path.endswith(".py"):
+                path = f"{path}/{_DEFAULT_PATH}"
     quoted = "/".join(urllib.parse.quote(p) for p in path.split("/"))
     return f"https://github.com/{owner}/{name}/blob/{urllib.parse.quote(ref)}/{quoted}"
 

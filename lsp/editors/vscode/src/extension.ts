@@ -256,6 +256,7 @@ export function restartServer(): Promise<void> {
 interface ShowAnswer {
   valid: boolean;
   text: string;
+  /** The language of `text`: "toml" (the resolved config) or "plaintext" (its problems). */
   language: string;
 }
 
@@ -321,7 +322,7 @@ async function showResolvedConfig(documents: ShowDocuments): Promise<void> {
   });
   documents.set(uri, answer.text);
   const shown = await vscode.workspace.openTextDocument(uri);
-  await vscode.languages.setTextDocumentLanguage(shown, answer.valid ? "toml" : "plaintext");
+  await vscode.languages.setTextDocumentLanguage(shown, answer.language);
   await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });
 }
 

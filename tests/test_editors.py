@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flash_schema_lsp.features.selection import Settings
+from flash_schema_lsp.features.selection import Settings, parse_settings
 from flash_schema_lsp.features.show import COMMAND as SHOW_COMMAND
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,6 +61,7 @@ def test_vscode_manifest_settings_match_server_defaults() -> None:
         "flashSchema.globs",
         "flashSchema.detectByContent",
         "flashSchema.inlayHints",
+        "flashSchema.flashVersion",
         "flashSchema.server.command",
     }
     assert props["flashSchema.globs"]["type"] == "array"
@@ -69,6 +70,9 @@ def test_vscode_manifest_settings_match_server_defaults() -> None:
     assert props["flashSchema.detectByContent"]["default"] is True
     assert props["flashSchema.inlayHints"]["type"] == "boolean"
     assert props["flashSchema.inlayHints"]["default"] is Settings().inlay_hints
+    assert props["flashSchema.flashVersion"]["type"] == "string"
+    assert props["flashSchema.flashVersion"]["default"] == ""  # "detect", as the server reads it
+    assert parse_settings({"flashVersion": ""}).flash_version is None
     assert props["flashSchema.server.command"]["type"] == "array"
     assert props["flashSchema.server.command"]["default"] == DEFAULT_COMMAND
     for name, prop in props.items():
@@ -135,6 +139,7 @@ def test_nvim_client_mentions_server_command() -> None:
         assert f'"{glob}"' in lua
     assert "detectByContent = true" in lua
     assert "inlayHints = true" in lua
+    assert 'flashVersion = ""' in lua
     assert "flashSchema" in lua
     # :FlashSchemaShow asks the server's command (tests/test_nvim.py runs it in a real Neovim).
     assert "FlashSchemaShow" in lua

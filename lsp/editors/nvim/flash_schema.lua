@@ -28,6 +28,9 @@ M.defaults = {
   -- Inlay hints with the values Flash fills in for the keys a table leaves out
   -- (sent to the server; on Neovim 0.10+ they are also shown in Flash buffers).
   inlayHints = true,
+  -- The Flash release to check for ("1.3.28", "1.3", "latest"); "" detects it per file
+  -- from the project's freesolo-flash pin (sent to the server).
+  flashVersion = "",
   -- How :FlashSchemaShow opens its read-only buffer.
   show_split = "vsplit",
   -- Filetypes to attach to.
@@ -108,6 +111,7 @@ function M.server_settings(opts)
     globs = vim.deepcopy(opts.globs),
     detectByContent = opts.detectByContent,
     inlayHints = opts.inlayHints,
+    flashVersion = opts.flashVersion or "",
     server = { command = vim.deepcopy(opts.cmd) },
   }
 end

@@ -37,6 +37,8 @@ export interface FlashSchemaSettings {
   globs: string[];
   detectByContent: boolean;
   inlayHints: boolean;
+  /** A release, a series or `latest`; empty: detect it per file. */
+  flashVersion: string;
   server: { command: string[] };
 }
 
@@ -68,11 +70,13 @@ export function readSettings(): FlashSchemaSettings {
   const globs = cfg.get<unknown>("globs");
   const detectByContent = cfg.get<unknown>("detectByContent");
   const inlayHints = cfg.get<unknown>("inlayHints");
+  const flashVersion = cfg.get<unknown>("flashVersion");
   const command = cfg.get<unknown>("server.command");
   return {
     globs: isStringArray(globs) ? globs : [...DEFAULT_GLOBS],
     detectByContent: typeof detectByContent === "boolean" ? detectByContent : true,
     inlayHints: typeof inlayHints === "boolean" ? inlayHints : true,
+    flashVersion: typeof flashVersion === "string" ? flashVersion.trim() : "",
     server: {
       command:
         isStringArray(command) && command.length > 0 && command[0].trim() !== ""

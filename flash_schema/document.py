@@ -98,12 +98,15 @@ class Document:
             # Parsing and checking are linear but slow per item: bound them (the editor's path).
             message = f"file is {len(text) / 2**20:.1f} MiB, over the {MAX_BYTES // 2**20} MiB limit for a config"
             return cls(text, {}, [SyntaxProblem(message, Span(0, 0), "no Flash config comes near it")], None)
-        if not text.startswith("\ufeff"):
-            try:
-                return cls(text, tomllib.loads(text), [], text)
-            except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
-                pass
-        return cls._recover(text, [])
+        if text.startswith("\ufeff"):
+            return cls._recover(text, [])
+        try:
+            return cls(text, tomllib.loads(text), [], text)
+        except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+            error = exc
+        # Recovery starts from this failure rather than parsing the same text again: on a long
+        # file, that failed parse costs about as much as a valid one (every keystroke in the editor).
+        return cls._recover(text, [], error)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Document:
@@ -119,10 +122,12 @@ class Document:
         return cls.from_text(text)
 
     @classmethod
-    def _recover(cls, text: str, bad_bytes: list[tuple[int, int]]) -> Document:
+    def _recover(
+        cls, text: str, bad_bytes: list[tuple[int, int]], error: ValueError | RecursionError | None = None
+    ) -> Document:
         from flash_schema._recovery import recover
 
-        recovered = recover(text, bad_bytes)
+        recovered = recover(text, bad_bytes, error)
         document = cls(text, recovered.data, recovered.problems, recovered.parsed)
         document._line_starts = recovered.line_starts
         return document

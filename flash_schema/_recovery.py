@@ -15,7 +15,7 @@ from itertools import count
 from typing import NamedTuple
 
 from flash_schema import _scan, lexer
-from flash_schema.spans import Span, SyntaxProblem, line_starts
+from flash_schema.spans import Span, SyntaxProblem, line_span, line_starts
 
 _MAX_ROUNDS = 25
 
@@ -73,14 +73,8 @@ class _Recovery:
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
 
-    def line_content(self, line: int) -> tuple[int, int]:
-        start = self.starts[line]
-        if line + 1 < len(self.starts):
-            end = self.starts[line + 1] - 1
-            if end > start and self.work[end - 1] == "\r":
-                end -= 1
-            return start, end
-        return start, len(self.work)
+    def line_content(self, line: int) -> Span:
+        return line_span(self.work, self.starts, line)
 
     def is_blank(self, line: int) -> bool:
         start, end = self.line_content(line)

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flash_schema.files import MAX_BYTES
-from flash_schema.spans import Hit, Node, Path, Span, SyntaxProblem, line_starts, without_indices
+from flash_schema.spans import Hit, Node, Path, Span, SyntaxProblem, line_span, line_starts, without_indices
 
 if TYPE_CHECKING:
     from flash_schema._scan import Rec
@@ -246,13 +246,7 @@ class Document:
 
     def line_span(self, line: int) -> Span:
         """Where a line's text is, without its "\\r\\n" / "\\n" (empty past the end)."""
-        starts = self._starts()
-        if not 0 <= line < len(starts):
-            return Span(len(self.text), len(self.text))
-        if line + 1 < len(starts):
-            end = starts[line + 1] - 1
-            return Span(starts[line], end - 1 if end > starts[line] and self.text[end - 1] == "\r" else end)
-        return Span(starts[line], len(self.text))
+        return line_span(self.text, self._starts(), line)
 
     def line_text(self, line: int) -> str:
         """The text of a line without its "\\r\\n" / "\\n" ("" past the end)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import accumulate
 from typing import Literal, NamedTuple
 
-__all__ = ["Hit", "Node", "Path", "Span", "SyntaxProblem", "line_starts", "without_indices"]
+__all__ = ["Hit", "Node", "Path", "Span", "SyntaxProblem", "line_span", "line_starts", "without_indices"]
 
 #: A key path into the parsed data: table and key names, and list indices.
 Path = tuple[str | int, ...]
@@ -69,6 +69,20 @@ def line_starts(text: str) -> list[int]:
     starts = [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
     starts.pop()
     return starts
+
+
+def line_span(text: str, starts: list[int], line: int) -> Span:
+    """Where a line's text is, without its "\\r\\n" / "\\n" (empty at the end of text past the last line).
+
+    ``starts`` is ``line_starts(text)`` (or that of a text with the same line breaks).
+    """
+    if not 0 <= line < len(starts):
+        return Span(len(text), len(text))
+    start = starts[line]
+    if line + 1 == len(starts):
+        return Span(start, len(text))
+    end = starts[line + 1] - 1
+    return Span(start, end - 1 if end > start and text[end - 1] == "\r" else end)
 
 
 def format_path(path: Path) -> str:

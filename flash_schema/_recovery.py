@@ -78,7 +78,7 @@ class _Recovery:
 
     def is_blank(self, line: int) -> bool:
         start, end = self.line_content(line)
-        return lexer.BLANK().fullmatch(self.work, start, end) is not None
+        return lexer.blank_end(self.work, start, end) == end
 
     def span_at(self, offset: int) -> Span:
         n = len(self.text)

@@ -23,7 +23,17 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flash_schema.files import MAX_BYTES
-from flash_schema.spans import Hit, Node, Path, Span, SyntaxProblem, line_span, line_starts, without_indices
+from flash_schema.spans import (
+    Hit,
+    Node,
+    Path,
+    Span,
+    SyntaxProblem,
+    line_span,
+    line_starts,
+    value_at,
+    without_indices,
+)
 
 if TYPE_CHECKING:
     from flash_schema._scan import Rec
@@ -149,15 +159,7 @@ class Document:
 
     def value_at(self, path: Path) -> tuple[bool, Any]:
         """(found, value) of ``path`` in the parsed data."""
-        node: Any = self.data
-        for key in path:
-            if isinstance(node, list) and isinstance(key, int):
-                if not 0 <= key < len(node):
-                    return False, None
-            elif not (isinstance(node, dict) and isinstance(key, str) and key in node):
-                return False, None
-            node = node[key]
-        return True, node
+        return value_at(self.data, path)
 
     # -- nodes -------------------------------------------------------------------------
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import accumulate
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-__all__ = ["Hit", "Node", "Path", "Span", "SyntaxProblem", "line_span", "line_starts", "without_indices"]
+__all__ = ["Hit", "Node", "Path", "Span", "SyntaxProblem", "line_span", "line_starts", "value_at", "without_indices"]
 
 #: A key path into the parsed data: table and key names, and list indices.
 Path = tuple[str | int, ...]
@@ -61,6 +62,19 @@ def without_indices(path: Path) -> Path:
     while path and isinstance(path[-1], int):
         path = path[:-1]
     return path
+
+
+def value_at(data: object, path: Path) -> tuple[bool, Any]:
+    """(found, value) of ``path`` in parsed data: table names into tables, indices into arrays."""
+    node: Any = data
+    for key in path:
+        if isinstance(node, list) and isinstance(key, int):
+            if not 0 <= key < len(node):
+                return False, None
+        elif not (isinstance(node, Mapping) and isinstance(key, str) and key in node):
+            return False, None
+        node = node[key]
+    return True, node
 
 
 def line_starts(text: str) -> list[int]:

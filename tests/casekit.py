@@ -17,6 +17,7 @@ from pathlib import Path
 from flash_schema.checker import CheckResult, check_config
 from flash_schema.document import Document
 from flash_schema.fixes import resolve as resolve_fix
+from flash_schema.releases import dialect_release
 from flash_schema.reporting import position
 
 CASES = Path(__file__).parent / "cases"
@@ -38,7 +39,7 @@ class Case:
     @property
     def release(self) -> str:
         """The exact release the case's dialect checks (`1.0` -> `1.0.1`)."""
-        return {"0.2.43": "0.2.43", "1.0": "1.0.1", "1.3": "1.3.28"}[self.dialect]
+        return dialect_release(self.dialect)
 
     @property
     def folder(self) -> Path:

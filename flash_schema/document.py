@@ -57,6 +57,7 @@ class Document:
     __slots__ = (
         "_children",
         "_declared",
+        "_header_nodes",
         "_header_starts",
         "_line_starts",
         "_nodes",
@@ -98,6 +99,7 @@ class Document:
         self._line_starts: list[int] | None = None
         # Cursor lookups, built on first use (a document never changes, so they never go stale).
         self._header_starts: list[int] | None = None
+        self._header_nodes: dict[int, Path] | None = None  # where each header's `[` is -> its node
         self._declared: list[tuple[int, Path]] | None = None
         self._span_index: tuple[list[int], list[_SpanEntry]] | None = None
 
@@ -341,24 +343,22 @@ class Document:
     def _header_path(self, line: Line) -> Path | None:
         """The table path a header line declares, if the document agrees it is a header.
 
-        Only when it parsed: a `[` at the start of a line inside a multi-line string or array
-        is no header.  While it does not, a closed header line is believed (it is probably the
-        one being typed, or one recovery had to drop).
+        The scanner recorded where each header it read sits, so the line's `[` names the table
+        (an `[[array]]` element's path ends with its index; `[a.b]` after `[[a]]` is ``a[n].b``).
+        That way a `[` at the start of a line inside a multi-line string or array is no header.
+        While the document does not parse, a line the parse lacks still counts, if it is
+        ``[[...`` or closed (it is probably the one being typed, or one recovery had to drop).
         """
-        names: Path = tuple(s.name for s in line.segments)
-        if not names:
+        if not line.segments:
             return None
-        bracket = self.text.find("[", line.start)
-        node = self.node(names)
-        if line.array:
-            if node is not None and node.kind == "array":
-                for child in self.children(names):
-                    if child.header is not None and child.header.start == bracket:
-                        return child.path
-            return names if self.syntax_errors else None
-        if node is not None and node.header is not None and node.header.start == bracket:
-            return names
-        return names if self.syntax_errors and line.closed else None
+        if self._header_nodes is None:
+            self._header_nodes = {rec[5]: path for path, rec in self._recs.items() if rec[5] >= 0}
+        found = self._header_nodes.get(self.text.find("[", line.start))
+        if found is not None:
+            return found
+        if self.syntax_errors and (line.array or line.closed):
+            return tuple(s.name for s in line.segments)
+        return None
 
     def _on_key_line(self, line: Line, offset: int) -> tuple[Hit | None] | None:
         """What is at ``offset`` on a `key = value` line; ``None`` when the line is no real statement."""

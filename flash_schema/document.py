@@ -298,39 +298,37 @@ class Document:
         syntax errors, a header line counts even if the parse had to drop it.
         """
         starts = self._header_lines()
-        line_no = self.position(offset)[0]
-        line_start, line_end = self.line_span(line_no)
-        i = bisect_left(starts, line_start) - 1
+        line_start, line_end = self.line_span(self.position(offset)[0])
         path: Path = ()
-        section_start = 0
-        while i >= 0:
-            header_line = self.line(self.position(starts[i])[0])
-            found = self._header_path(header_line) if header_line.kind == "header" else None
+        section_start, section_end = 0, len(self.text)
+        for bracket in reversed(starts[: bisect_left(starts, line_start)]):
+            found = self._header(bracket)
             if found is not None:
-                path, section_start = found, header_line.start
+                header, path = found
+                section_start = header.start
                 break
-            i -= 1
-        j = bisect_right(starts, line_end)
-        section_end = len(self.text)
-        while j < len(starts):
-            header_line = self.line(self.position(starts[j])[0])
-            if header_line.kind == "header" and self._header_path(header_line) is not None:
-                section_end = header_line.start
+        for bracket in starts[bisect_right(starts, line_end) :]:
+            found = self._header(bracket)
+            if found is not None:
+                section_end = found[0].start
                 break
-            j += 1
         return path, section_start, section_end
 
     def declared_tables(self) -> list[tuple[int, Path]]:
         """(line, table path) of each `[header]` line that declares a table (array indices dropped)."""
         if self._declared is None:
-            out: list[tuple[int, Path]] = []
-            for start in self._header_lines():
-                line_no = self.position(start)[0]
-                line = self.line(line_no)
-                if line.kind == "header" and self._header_path(line) is not None:
-                    out.append((line_no, tuple(s.name for s in line.segments)))
-            self._declared = out
+            self._declared = [
+                (self.position(bracket)[0], tuple(s.name for s in found[0].segments))
+                for bracket in self._header_lines()
+                if (found := self._header(bracket)) is not None
+            ]
         return self._declared
+
+    def _header(self, bracket: int) -> tuple[Line, Path] | None:
+        """The line of a candidate header (its `[` at ``bracket``) and its table, if it declares one."""
+        line = self.line(self.position(bracket)[0])
+        path = self._header_path(line) if line.kind == "header" else None
+        return None if path is None else (line, path)
 
     def _header_lines(self) -> list[int]:
         """Offsets of every line that starts (after blanks) with `[`: candidate headers."""

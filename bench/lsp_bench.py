@@ -36,6 +36,10 @@ from pathlib import Path
 from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "fuzz"))  # the repository's LSP client lives there
+
+from lspclient import frame, messages  # noqa: E402
+
 SCHEMA = ROOT / "schema" / "flash.schema.json"
 SMALL = ROOT / "examples" / "grpo.toml"
 BROKEN = ROOT / "examples" / "broken" / "grpo-mistakes.toml"
@@ -98,20 +102,7 @@ class Server:
         stream = self.proc.stdout
         assert stream is not None
         try:
-            while True:
-                length = -1
-                while True:
-                    line = stream.readline()
-                    if not line:
-                        return
-                    if not line.strip():
-                        break
-                    name, _, value = line.decode("ascii").partition(":")
-                    if name.strip().lower() == "content-length":
-                        length = int(value)
-                body = stream.read(length)
-                if len(body) < length:
-                    return
+            for body in messages(stream):
                 arrived = time.perf_counter()
                 self._dispatch(arrived, json.loads(body))
         finally:
@@ -134,8 +125,7 @@ class Server:
             self._cond.notify_all()
 
     def _send(self, msg: dict[str, Any]) -> float:
-        body = json.dumps(msg, separators=(",", ":")).encode()
-        data = b"Content-Length: %d\r\n\r\n%b" % (len(body), body)
+        data = frame(json.dumps(msg, separators=(",", ":")).encode())
         stdin = self.proc.stdin
         assert stdin is not None
         with self._write_lock:

@@ -23,12 +23,14 @@ from pathlib import Path
 
 import tomli_w
 
+from flash_schema.dialects import DIALECTS, schema_file
+from flash_schema.releases import dialect_release
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"
 BIN = Path(sys.executable).parent
-DIALECTS = ("0.2.43", "1.0", "1.3")
-#: Per dialect: its exact release (the pin) and a valid example config (the small file).
-RELEASES = {"0.2.43": "0.2.43", "1.0": "1.0.1", "1.3": "1.3.28"}
+#: Per dialect: a valid example config (the small file). Its exact release (the pin) is
+#: schema/src/releases.toml's, through flash_schema.releases.
 SMALL = {
     "0.2.43": ROOT / "examples" / "flash-0.2.43" / "sft.toml",
     "1.0": ROOT / "examples" / "flash-1.0" / "grpo.toml",
@@ -37,7 +39,7 @@ SMALL = {
 
 
 def schema_of(dialect: str) -> Path:
-    return ROOT / "schema" / f"flash-{dialect}.schema.json"
+    return ROOT / "schema" / schema_file(dialect)
 
 
 def big_config(small: Path, keys: int) -> str:
@@ -62,7 +64,7 @@ def prepare(dialect: str) -> dict[str, list[Path]]:
         shutil.rmtree(work)
     (work / "many").mkdir(parents=True)
     # A pin file, as a project has one: `flash-schema check` detects the release from it.
-    (work / "requirements.txt").write_text(f"freesolo-flash=={RELEASES[dialect]}\n", "utf-8")
+    (work / "requirements.txt").write_text(f"freesolo-flash=={dialect_release(dialect)}\n", "utf-8")
     small = work / "small.toml"
     shutil.copyfile(SMALL[dialect], small)
     many = []
@@ -138,7 +140,7 @@ def bench(dialect: str, runs_per_figure: int) -> bool:
                 samples[name].append(timed(argv[name], 1))
         for name in cmds:
             results[(label, name)] = statistics.median(samples[name])
-    print(f"Flash {dialect} (pinned {RELEASES[dialect]}, schema {schema_of(dialect).name})")
+    print(f"Flash {dialect} (pinned {dialect_release(dialect)}, schema {schema_of(dialect).name})")
     print(f"{'input':<18} " + " ".join(f"{n:>28}" for n in cmds))
     for label in inputs:
         print(f"{label:<18} " + " ".join(f"{results[(label, n)] * 1000:>25.1f} ms" for n in cmds))

@@ -15,7 +15,7 @@ from itertools import count
 from typing import NamedTuple
 
 from flash_schema import _scan, lexer
-from flash_schema.spans import Span, SyntaxProblem, line_starts
+from flash_schema.spans import Span, SyntaxProblem, line_span, line_starts
 
 _MAX_ROUNDS = 25
 
@@ -73,18 +73,12 @@ class _Recovery:
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
 
-    def line_content(self, line: int) -> tuple[int, int]:
-        start = self.starts[line]
-        if line + 1 < len(self.starts):
-            end = self.starts[line + 1] - 1
-            if end > start and self.work[end - 1] == "\r":
-                end -= 1
-            return start, end
-        return start, len(self.work)
+    def line_content(self, line: int) -> Span:
+        return line_span(self.work, self.starts, line)
 
     def is_blank(self, line: int) -> bool:
         start, end = self.line_content(line)
-        return lexer.BLANK().fullmatch(self.work, start, end) is not None
+        return lexer.blank_end(self.work, start, end) == end
 
     def span_at(self, offset: int) -> Span:
         n = len(self.text)
@@ -109,28 +103,38 @@ class _Recovery:
         self.work = self.work[:start] + new + self.work[end:]
         return new != old
 
-    def parse(self) -> tuple[dict[str, object], bool]:
-        """Return tomllib's data and whether a parse succeeded (else the data is {})."""
+    def parse(self, error: ValueError | RecursionError | None = None) -> tuple[dict[str, object], bool]:
+        """Return tomllib's data and whether a parse succeeded (else the data is {}).
+
+        ``error`` is what tomllib already raised on the working text, if the caller tried it: the
+        first round starts from it rather than parsing the same text again.
+        """
         for round_ in count():
-            try:
-                return tomllib.loads(self.work), True
-            except tomllib.TOMLDecodeError as exc:
-                message, offset = self._locate(str(exc))
-            except RecursionError:
-                # Some Python versions' tomllib recurse once per nesting level.
-                self.add(SyntaxProblem(_DEEP_MESSAGE, self.span_at(0), _DEEP_HINT))
-                return {}, False
-            except ValueError as exc:
-                # tomllib lets int()'s 4300-digit limit escape as a bare ValueError.
-                long_integer = lexer.LONG_INTEGER().search(self.work)
-                if long_integer is None:
-                    self.add(SyntaxProblem(f"invalid TOML: {exc}", self.span_at(0), None))
-                    return {}, False
-                message = "integer has more than 4300 digits"
-                offset = long_integer.start()
-            if not self._fail(message, offset, blank=round_ < _MAX_ROUNDS):
+            if error is None:
+                try:
+                    return tomllib.loads(self.work), True
+                except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+                    error = exc
+            located = self._read_error(error)
+            error = None
+            if located is None or not self._fail(*located, blank=round_ < _MAX_ROUNDS):
                 return {}, False
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read_error(self, error: ValueError | RecursionError) -> tuple[str, int] | None:
+        """What tomllib's error says and where; ``None`` (the problem recorded) when no blanking can help."""
+        if isinstance(error, tomllib.TOMLDecodeError):
+            return self._locate(str(error))
+        if isinstance(error, RecursionError):
+            # Some Python versions' tomllib recurse once per nesting level.
+            self.add(SyntaxProblem(_DEEP_MESSAGE, self.span_at(0), _DEEP_HINT))
+            return None
+        # tomllib lets int()'s 4300-digit limit escape as a bare ValueError.
+        long_integer = lexer.LONG_INTEGER().search(self.work)
+        if long_integer is None:
+            self.add(SyntaxProblem(f"invalid TOML: {error}", self.span_at(0), None))
+            return None
+        return "integer has more than 4300 digits", long_integer.start()
 
     def _locate(self, error: str) -> tuple[str, int]:
         """Split tomllib's message into text and an offset (len(work) = end of document)."""
@@ -282,8 +286,12 @@ class Recovered(NamedTuple):
     line_starts: list[int]
 
 
-def recover(text: str, bad_bytes: list[tuple[int, int]]) -> Recovered:
-    """Parse a text tomllib rejects (or that has a BOM, or bytes that were not UTF-8), recovering."""
+def recover(text: str, bad_bytes: list[tuple[int, int]], error: ValueError | RecursionError | None = None) -> Recovered:
+    """Parse a text tomllib rejects (or that has a BOM, or bytes that were not UTF-8), recovering.
+
+    ``error``: what ``tomllib.loads(text)`` raised, when the caller tried it (a text without a BOM
+    or bad bytes); recovery starts from it instead of parsing the text a second time.
+    """
     recovery = _Recovery(text)
     if text.startswith("\ufeff"):
         recovery.add(SyntaxProblem(_BOM_MESSAGE, Span(0, 1), _BOM_HINT))
@@ -292,5 +300,5 @@ def recover(text: str, bad_bytes: list[tuple[int, int]]) -> Recovered:
         recovery.add(SyntaxProblem(_UTF8_MESSAGE.format(byte), Span(offset, offset + 1), _UTF8_HINT))
         line = recovery.line_of(offset)
         recovery.blank(line, line)
-    data, parsed = recovery.parse()
+    data, parsed = recovery.parse(error)
     return Recovered(data, recovery.problems, recovery.work if parsed else None, recovery.starts)

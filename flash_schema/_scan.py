@@ -21,6 +21,7 @@ from flash_schema.lexer import (
     SCALAR_TOKEN,
     VALUE_TOKEN,
     Segments,
+    is_bare_key,
     read_equals,
     read_header,
     read_key,
@@ -36,7 +37,6 @@ Rec = tuple[str, int, int, int, int, int, int]
 _Matcher = Callable[[str, int], re.Match[str]]
 _tail = cast(_Matcher, lexer.TAIL.match)
 _rest_of_line = cast(_Matcher, lexer.REST_OF_LINE.match)
-_BARE_KEY = re.compile(lexer.BARE_KEY)
 
 
 class Scan(NamedTuple):
@@ -119,7 +119,7 @@ def _value(src: str, pos: int, path: Path, ks: int, ke: int, *, out: dict[Path, 
             if stack and stack[-1].is_table:
                 frame = stack[-1]
                 key = m.group(kind)
-                if _BARE_KEY.fullmatch(key):
+                if is_bare_key(key):
                     segments: Segments = [(key, start, end)]
                 else:
                     segments = read_key(src, start)[1]

@@ -23,7 +23,17 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flash_schema.files import MAX_BYTES
-from flash_schema.spans import Hit, Node, Path, Span, SyntaxProblem, line_starts, without_indices
+from flash_schema.spans import (
+    Hit,
+    Node,
+    Path,
+    Span,
+    SyntaxProblem,
+    line_span,
+    line_starts,
+    value_at,
+    without_indices,
+)
 
 if TYPE_CHECKING:
     from flash_schema._scan import Rec
@@ -47,6 +57,7 @@ class Document:
     __slots__ = (
         "_children",
         "_declared",
+        "_header_nodes",
         "_header_starts",
         "_line_starts",
         "_nodes",
@@ -88,6 +99,7 @@ class Document:
         self._line_starts: list[int] | None = None
         # Cursor lookups, built on first use (a document never changes, so they never go stale).
         self._header_starts: list[int] | None = None
+        self._header_nodes: dict[int, Path] | None = None  # where each header's `[` is -> its node
         self._declared: list[tuple[int, Path]] | None = None
         self._span_index: tuple[list[int], list[_SpanEntry]] | None = None
 
@@ -98,12 +110,15 @@ class Document:
             # Parsing and checking are linear but slow per item: bound them (the editor's path).
             message = f"file is {len(text) / 2**20:.1f} MiB, over the {MAX_BYTES // 2**20} MiB limit for a config"
             return cls(text, {}, [SyntaxProblem(message, Span(0, 0), "no Flash config comes near it")], None)
-        if not text.startswith("\ufeff"):
-            try:
-                return cls(text, tomllib.loads(text), [], text)
-            except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
-                pass
-        return cls._recover(text, [])
+        if text.startswith("\ufeff"):
+            return cls._recover(text, [])
+        try:
+            return cls(text, tomllib.loads(text), [], text)
+        except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+            error = exc
+        # Recovery starts from this failure rather than parsing the same text again: on a long
+        # file, that failed parse costs about as much as a valid one (every keystroke in the editor).
+        return cls._recover(text, [], error)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Document:
@@ -119,10 +134,12 @@ class Document:
         return cls.from_text(text)
 
     @classmethod
-    def _recover(cls, text: str, bad_bytes: list[tuple[int, int]]) -> Document:
+    def _recover(
+        cls, text: str, bad_bytes: list[tuple[int, int]], error: ValueError | RecursionError | None = None
+    ) -> Document:
         from flash_schema._recovery import recover
 
-        recovered = recover(text, bad_bytes)
+        recovered = recover(text, bad_bytes, error)
         document = cls(text, recovered.data, recovered.problems, recovered.parsed)
         document._line_starts = recovered.line_starts
         return document
@@ -144,15 +161,7 @@ class Document:
 
     def value_at(self, path: Path) -> tuple[bool, Any]:
         """(found, value) of ``path`` in the parsed data."""
-        node: Any = self.data
-        for key in path:
-            if isinstance(node, list) and isinstance(key, int):
-                if not 0 <= key < len(node):
-                    return False, None
-            elif not (isinstance(node, dict) and isinstance(key, str) and key in node):
-                return False, None
-            node = node[key]
-        return True, node
+        return value_at(self.data, path)
 
     # -- nodes -------------------------------------------------------------------------
 
@@ -241,13 +250,7 @@ class Document:
 
     def line_span(self, line: int) -> Span:
         """Where a line's text is, without its "\\r\\n" / "\\n" (empty past the end)."""
-        starts = self._starts()
-        if not 0 <= line < len(starts):
-            return Span(len(self.text), len(self.text))
-        if line + 1 < len(starts):
-            end = starts[line + 1] - 1
-            return Span(starts[line], end - 1 if end > starts[line] and self.text[end - 1] == "\r" else end)
-        return Span(starts[line], len(self.text))
+        return line_span(self.text, self._starts(), line)
 
     def line_text(self, line: int) -> str:
         """The text of a line without its "\\r\\n" / "\\n" ("" past the end)."""
@@ -295,39 +298,37 @@ class Document:
         syntax errors, a header line counts even if the parse had to drop it.
         """
         starts = self._header_lines()
-        line_no = self.position(offset)[0]
-        line_start, line_end = self.line_span(line_no)
-        i = bisect_left(starts, line_start) - 1
+        line_start, line_end = self.line_span(self.position(offset)[0])
         path: Path = ()
-        section_start = 0
-        while i >= 0:
-            header_line = self.line(self.position(starts[i])[0])
-            found = self._header_path(header_line) if header_line.kind == "header" else None
+        section_start, section_end = 0, len(self.text)
+        for bracket in reversed(starts[: bisect_left(starts, line_start)]):
+            found = self._header(bracket)
             if found is not None:
-                path, section_start = found, header_line.start
+                header, path = found
+                section_start = header.start
                 break
-            i -= 1
-        j = bisect_right(starts, line_end)
-        section_end = len(self.text)
-        while j < len(starts):
-            header_line = self.line(self.position(starts[j])[0])
-            if header_line.kind == "header" and self._header_path(header_line) is not None:
-                section_end = header_line.start
+        for bracket in starts[bisect_right(starts, line_end) :]:
+            found = self._header(bracket)
+            if found is not None:
+                section_end = found[0].start
                 break
-            j += 1
         return path, section_start, section_end
 
     def declared_tables(self) -> list[tuple[int, Path]]:
         """(line, table path) of each `[header]` line that declares a table (array indices dropped)."""
         if self._declared is None:
-            out: list[tuple[int, Path]] = []
-            for start in self._header_lines():
-                line_no = self.position(start)[0]
-                line = self.line(line_no)
-                if line.kind == "header" and self._header_path(line) is not None:
-                    out.append((line_no, tuple(s.name for s in line.segments)))
-            self._declared = out
+            self._declared = [
+                (self.position(bracket)[0], tuple(s.name for s in found[0].segments))
+                for bracket in self._header_lines()
+                if (found := self._header(bracket)) is not None
+            ]
         return self._declared
+
+    def _header(self, bracket: int) -> tuple[Line, Path] | None:
+        """The line of a candidate header (its `[` at ``bracket``) and its table, if it declares one."""
+        line = self.line(self.position(bracket)[0])
+        path = self._header_path(line) if line.kind == "header" else None
+        return None if path is None else (line, path)
 
     def _header_lines(self) -> list[int]:
         """Offsets of every line that starts (after blanks) with `[`: candidate headers."""
@@ -340,24 +341,22 @@ class Document:
     def _header_path(self, line: Line) -> Path | None:
         """The table path a header line declares, if the document agrees it is a header.
 
-        Only when it parsed: a `[` at the start of a line inside a multi-line string or array
-        is no header.  While it does not, a closed header line is believed (it is probably the
-        one being typed, or one recovery had to drop).
+        The scanner recorded where each header it read sits, so the line's `[` names the table
+        (an `[[array]]` element's path ends with its index; `[a.b]` after `[[a]]` is ``a[n].b``).
+        That way a `[` at the start of a line inside a multi-line string or array is no header.
+        While the document does not parse, a line the parse lacks still counts, if it is
+        ``[[...`` or closed (it is probably the one being typed, or one recovery had to drop).
         """
-        names: Path = tuple(s.name for s in line.segments)
-        if not names:
+        if not line.segments:
             return None
-        bracket = self.text.find("[", line.start)
-        node = self.node(names)
-        if line.array:
-            if node is not None and node.kind == "array":
-                for child in self.children(names):
-                    if child.header is not None and child.header.start == bracket:
-                        return child.path
-            return names if self.syntax_errors else None
-        if node is not None and node.header is not None and node.header.start == bracket:
-            return names
-        return names if self.syntax_errors and line.closed else None
+        if self._header_nodes is None:
+            self._header_nodes = {rec[5]: path for path, rec in self._recs.items() if rec[5] >= 0}
+        found = self._header_nodes.get(self.text.find("[", line.start))
+        if found is not None:
+            return found
+        if self.syntax_errors and (line.array or line.closed):
+            return tuple(s.name for s in line.segments)
+        return None
 
     def _on_key_line(self, line: Line, offset: int) -> tuple[Hit | None] | None:
         """What is at ``offset`` on a `key = value` line; ``None`` when the line is no real statement."""

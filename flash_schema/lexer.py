@@ -36,7 +36,8 @@ def lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
 
 # -- the rules -------------------------------------------------------------------------------------
 
-BARE_KEY = r"[A-Za-z0-9_-]+"
+_BARE_CHAR = r"[A-Za-z0-9_-]"
+BARE_KEY = _BARE_CHAR + "+"
 # String rules accept a missing closing quote (up to the end of the line, or of the text for
 # multi-line strings) so that broken text still splits into the right statements.  A multi-line
 # string ends at the first unescaped `"""`; up to two more quotes right after it still belong to
@@ -61,6 +62,8 @@ _SCALAR_CHAR = r"[A-Za-z0-9_+.:-]"
 SCALAR = _SCALAR_CHAR + "++"
 
 _KEY_SEGMENT = re.compile(f"{BARE_KEY}|{BASIC}|{LITERAL}")  # tolerant: the closing quote may be missing
+#: Whether a whole text is a bare key.
+is_bare_key = re.compile(BARE_KEY).fullmatch
 _STRING = re.compile(STRING)
 # Matches the empty string: its match() never returns None.
 _blanks = cast(Callable[[str, int, int], re.Match[str]], re.compile(r"[ \t]*").match)
@@ -74,14 +77,13 @@ HEADER_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 #: The first key segment (group 1) of each `key = ...` / `key.sub = ...` line.
 KEY_LINE = re.compile(rf"^[ \t]*({KEY})[ \t]*[.=]", re.MULTILINE)
 #: Characters of a key being typed, of a header being typed (dots included), of a scalar.
-KEY_CHARS = re.compile(r"[A-Za-z0-9_-]*")
+KEY_CHARS = re.compile(_BARE_CHAR + "*")
 HEADER_CHARS = re.compile(r"[A-Za-z0-9_.\-]*")
 SCALAR_CHARS = re.compile(_SCALAR_CHAR + "*")
 
 # Rules only syntax recovery uses (compiled when a document is broken).
-#: Blanks of a line; and what blanking a line replaces (everything but its line break, where
-#: `\r` only counts as part of one before `\n`).
-BLANK = lazy(r"[ \t]*")
+#: What blanking a line replaces: everything but its line break (where `\r` only counts as part
+#: of one before `\n`).
 BLANKABLE = lazy(r"[^\r\n]+|\r(?!\n)")
 #: A line that opens a new statement: `[header]`, `[[header]]` or `key =` / `dotted.key =`.
 STATEMENT_LIKE = lazy(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import accumulate
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-__all__ = ["Hit", "Node", "Path", "Span", "SyntaxProblem", "line_starts", "without_indices"]
+__all__ = ["Hit", "Node", "Path", "Span", "SyntaxProblem", "line_span", "line_starts", "value_at", "without_indices"]
 
 #: A key path into the parsed data: table and key names, and list indices.
 Path = tuple[str | int, ...]
@@ -63,12 +64,39 @@ def without_indices(path: Path) -> Path:
     return path
 
 
+def value_at(data: object, path: Path) -> tuple[bool, Any]:
+    """(found, value) of ``path`` in parsed data: table names into tables, indices into arrays."""
+    node: Any = data
+    for key in path:
+        if isinstance(node, list) and isinstance(key, int):
+            if not 0 <= key < len(node):
+                return False, None
+        elif not (isinstance(node, Mapping) and isinstance(key, str) and key in node):
+            return False, None
+        node = node[key]
+    return True, node
+
+
 def line_starts(text: str) -> list[int]:
     """Offset of the first character of every line (lines end at "\\n" only)."""
     # C-level iteration only: each line start is the previous one plus len(line) + 1.
     starts = [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
     starts.pop()
     return starts
+
+
+def line_span(text: str, starts: list[int], line: int) -> Span:
+    """Where a line's text is, without its "\\r\\n" / "\\n" (empty at the end of text past the last line).
+
+    ``starts`` is ``line_starts(text)`` (or that of a text with the same line breaks).
+    """
+    if not 0 <= line < len(starts):
+        return Span(len(text), len(text))
+    start = starts[line]
+    if line + 1 == len(starts):
+        return Span(start, len(text))
+    end = starts[line + 1] - 1
+    return Span(start, end - 1 if end > start and text[end - 1] == "\r" else end)
 
 
 def format_path(path: Path) -> str:

@@ -2,7 +2,8 @@
 
 No sleeps: a reader thread parses the server's stdout into a queue and the client blocks on the
 queue with timeouts; another thread drains stderr so the server can never block on it. Used by
-``fuzz/soak.py`` and by the end-to-end tests (hardening, secrets, hermetic).
+``fuzz/soak.py`` and by the end-to-end tests (hardening, secrets, hermetic); ``bench/lsp_bench.py``
+reuses its framing (``frame``, ``messages``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -60,6 +61,27 @@ def frame(body: bytes) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
+def messages(stream: IO[bytes]) -> Iterator[bytes]:
+    """The body of each Content-Length framed message on ``stream``, until it ends or breaks off."""
+    while True:
+        length = None
+        while True:
+            line = stream.readline()
+            if not line:
+                return
+            if line in (b"\r\n", b"\n"):
+                break
+            name, _, value = line.decode("ascii", "replace").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value.strip())
+        if length is None:
+            continue
+        body = stream.read(length)
+        if len(body) < length:
+            return
+        yield body
+
+
 @dataclass
 class Client:
     """One server process and the client end of its stdio."""
@@ -97,22 +119,7 @@ class Client:
 
     def _read(self, stream: IO[bytes]) -> None:
         try:
-            while True:
-                length = None
-                while True:
-                    line = stream.readline()
-                    if not line:
-                        return
-                    if line in (b"\r\n", b"\n"):
-                        break
-                    name, _, value = line.decode("ascii", "replace").partition(":")
-                    if name.strip().lower() == "content-length":
-                        length = int(value.strip())
-                if length is None:
-                    continue
-                body = stream.read(length)
-                if len(body) < length:
-                    return
+            for body in messages(stream):
                 self.raw_bodies.append(body)
                 self.inbox.put((time.perf_counter(), json.loads(body)))
         finally:

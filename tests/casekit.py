@@ -14,9 +14,10 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from flash_schema.checker import CheckResult, check_config
-from flash_schema.document import Document
+import flash_schema
+from flash_schema.checker import CheckResult
 from flash_schema.fixes import resolve as resolve_fix
+from flash_schema.releases import dialect_release
 from flash_schema.reporting import position
 
 CASES = Path(__file__).parent / "cases"
@@ -38,7 +39,7 @@ class Case:
     @property
     def release(self) -> str:
         """The exact release the case's dialect checks (`1.0` -> `1.0.1`)."""
-        return {"0.2.43": "0.2.43", "1.0": "1.0.1", "1.3": "1.3.28"}[self.dialect]
+        return dialect_release(self.dialect)
 
     @property
     def folder(self) -> Path:
@@ -75,9 +76,9 @@ def load_cases() -> list[Case]:
 
 
 def run_core(case: Case) -> CheckResult:
-    overlays = [(str(case.folder / o), Document.from_bytes((case.folder / o).read_bytes())) for o in case.overlays]
-    doc = Document.from_bytes(case.path.read_bytes())
-    return check_config(str(case.path), doc, overlays, case.sets, flash_version=case.release)
+    """The case checked through the library API, as `flash-schema check` would check it."""
+    overlays = [case.folder / o for o in case.overlays]
+    return flash_schema.check_file(case.path, flash_version=case.release, overlays=overlays, sets=case.sets)
 
 
 def golden_lines(result: CheckResult) -> list[str]:

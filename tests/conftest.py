@@ -1,6 +1,6 @@
 """Suite-wide test setup: end-to-end tests run last; the real Flash releases' verdicts, asked once.
 
-The helpers beside the tests (casekit, oracle, gen_cases) are importable through pytest's
+The helpers beside the tests (casekit, ours, flash_oracle, corpus, speed) are importable through pytest's
 ``pythonpath`` setting; ``flash_schema`` and ``flash_schema_lsp`` (which lives under lsp/) through
 the editable install (pyproject.toml's ``dev-mode-dirs``).
 """

@@ -16,24 +16,21 @@ from typing import Any
 import regress
 from jsonschema import Draft7Validator, ValidationError, validators
 
-from flash_schema.checker import CheckResult, check_config
-from flash_schema.document import Document
+import flash_schema
+from flash_schema.checker import CheckResult
 from flash_schema.export import export_schema
 from flash_schema.releases import resolve
 
 __all__ = ["check", "ours", "plain_errors"]
 
 
-def _document(content: str | bytes) -> Document:
-    return Document.from_bytes(content) if isinstance(content, bytes) else Document.from_text(content)
-
-
 def check(
     text: str | bytes, overlays: Sequence[str | bytes] = (), sets: Sequence[str] = (), release: str = "0.2.43"
 ) -> CheckResult:
-    """Our full result (``bytes`` are a file's raw content; ``str`` is already decoded)."""
-    docs = [(f"overlay-{i}.toml", _document(o)) for i, o in enumerate(overlays)]
-    return check_config("config.toml", _document(text), docs, tuple(sets), flash_version=release)
+    """Our full result (``bytes`` are a file's raw content; ``str`` is already decoded), through the
+    library API."""
+    named = {f"overlay-{i}.toml": o for i, o in enumerate(overlays)}
+    return flash_schema.check(text, flash_version=release, path="config.toml", overlays=named, sets=sets)
 
 
 def ours(

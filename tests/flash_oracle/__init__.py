@@ -34,6 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from flash_schema.dialects import DIALECTS as _DIALECT_IDS
+from flash_schema.releases import dialect_release
+
 __all__ = [
     "DIALECTS",
     "VENVS",
@@ -49,8 +52,9 @@ __all__ = [
 ROOT = Path(__file__).resolve().parents[2]
 VENVS = ROOT / ".venv-flash"
 WORKER = Path(__file__).with_name("worker.py")
-# Dialect id -> the release its oracle runs (the dialect is exact for that release).
-DIALECTS: dict[str, str] = {"0.2.43": "0.2.43", "1.0": "1.0.1", "1.3": "1.3.28"}
+# Dialect id -> the release its oracle runs (the dialect is exact for that release), as
+# schema/src/releases.toml says.
+DIALECTS: dict[str, str] = {d: dialect_release(d) for d in _DIALECT_IDS}
 # Wall-clock limit for one case's answer. The worker's own per-parse deadline is 1 s of CPU; this one
 # only catches a wedged worker (a parse stuck inside one C call), which is an oracle bug.
 HARD_TIMEOUT_SECONDS = 60.0

@@ -1,10 +1,13 @@
-"""Where things are in a TOML text: the position types every other module shares (imports nothing of ours)."""
+"""Where things are in a TOML text: the position types every other module shares (it imports only
+toml_text, to write a key as TOML does)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
+
+from flash_schema.toml_text import toml_key
 
 __all__ = ["Hit", "Node", "Path", "Span", "SyntaxProblem", "line_span", "line_starts", "value_at", "without_indices"]
 
@@ -100,16 +103,13 @@ def line_span(text: str, starts: list[int], line: int) -> Span:
 
 
 def format_path(path: Path) -> str:
-    """``("train", "lora_rank")`` -> ``train.lora_rank``; list indices as ``[0]``."""
+    """``("train", "lora_rank")`` -> ``train.lora_rank``; list indices as ``[0]``; a key that is
+    not bare is written as TOML writes it (``toml_text.toml_key``: quotes, escapes)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            seg = part if _is_bare(part) else '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            seg = toml_key(part)
             out = f"{out}.{seg}" if out else seg
     return out
-
-
-def _is_bare(key: str) -> bool:
-    return bool(key) and all(c.isascii() and (c.isalnum() or c in "_-") for c in key)

@@ -838,3 +838,19 @@ def test_generated_toml_every_leaf_has_a_matching_span(
     for path in containers(expected):
         assert doc.node(path) is not None, (path, src)
     assert_spans_in_bounds(doc)
+
+
+def test_a_sub_table_header_after_an_array_of_tables_is_a_header() -> None:
+    """`[a.b]` after `[[a]]` is the table `a[0].b`: its keys are in it, not in the array element."""
+    text = "[[a]]\nx = 1\n[a.b]\ny = 2\n"
+    doc = Document.from_text(text)
+    assert doc.enclosing_table(text.index("y")) == (("a", 0, "b"), 12, 24)
+    assert (2, ("a", "b")) in doc.declared_tables()
+
+
+def test_format_path_writes_keys_as_toml_does() -> None:
+    from flash_schema.spans import format_path
+
+    assert format_path(("train", "lora_rank")) == "train.lora_rank"
+    assert format_path(("environment", "params", "a b", 0)) == 'environment.params."a b"[0]'
+    assert format_path(("a\nb", "")) == '"a\\nb".""'

@@ -47,7 +47,8 @@ pytest: setup flash-oracles
 # The differential tests' oracles: each Flash release the dialects are exact for, from the registry,
 # in its own virtualenv (a release imports as `flash`, so two cannot share one). Installed once: the
 # stamp names the pinned release, which never changes.
-FLASH_RELEASES := 0.2.43 1.0.1 1.3.28
+# The release each dialect is exact for, as the generated schema/releases.json says.
+FLASH_RELEASES := $(shell python3 -c "import json; print(*(d['release'] for d in json.load(open('schema/releases.json'))['dialects'].values()))")
 FLASH_VENVS := .venv-flash
 FLASH_STAMPS := $(foreach v,$(FLASH_RELEASES),$(FLASH_VENVS)/$(v)/.installed)
 

@@ -89,7 +89,7 @@ def check(
     *,
     flash_version: str | Release | None = None,
     path: str | os.PathLike[str] | None = None,
-    overlays: Mapping[str, str | bytes] | None = None,
+    overlays: Mapping[str, str | bytes] | Sequence[tuple[str, str | bytes]] = (),
     sets: Sequence[str] = (),
 ) -> CheckResult:
     """Check one config's text as ``flash train`` would, for one Flash release.
@@ -97,12 +97,14 @@ def check(
     ``flash_version``: a release (``"1.0.1"``), a series (``"1.3"``) or ``"latest"``; without it,
     the release is detected for ``path`` (the nearest pin file above it, the installed
     ``freesolo-flash``, else the newest known). ``path`` also names the file in the result.
-    ``overlays`` maps a name to the text of a ``--config`` file (merged in order); ``sets`` are
+    ``overlays``: the ``--config`` files' texts by name, merged in order (a mapping, or (name, text)
+    pairs when one is given twice); ``sets`` are
     ``--set KEY=VALUE`` arguments. Raises `VersionError` for a ``flash_version`` that is no release.
     """
     from flash_schema.checker import check_config
 
-    docs = [(name, _document(content)) for name, content in (overlays or {}).items()]
+    pairs = overlays.items() if isinstance(overlays, Mapping) else overlays
+    docs = [(name, _document(content)) for name, content in pairs]
     name = os.fspath(path) if path is not None else "<text>"
     return check_config(name, _document(text), docs, tuple(sets), flash_version=flash_version)
 
@@ -121,7 +123,7 @@ def check_file(
     """
     from flash_schema.files import read_config_bytes
 
-    texts = {os.fspath(o): read_config_bytes(os.fspath(o)) for o in overlays}
+    texts = [(os.fspath(o), read_config_bytes(os.fspath(o))) for o in overlays]
     return check(read_config_bytes(os.fspath(path)), flash_version=flash_version, path=path, overlays=texts, sets=sets)
 
 

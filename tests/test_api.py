@@ -106,3 +106,14 @@ def test_importing_the_package_loads_nothing_heavy() -> None:
     code = "import sys, flash_schema; print(sorted(m for m in ('jsonschema', 'click', 'pygls') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_overlay_given_twice_is_merged_twice(tmp_path: Path) -> None:
+    """`--config a.toml --config b.toml --config a.toml`: the last `a.toml` wins again."""
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text("[train]\nlora_rank = 8\n")
+    b.write_text("[train]\nlora_rank = 999\n")
+    config = tmp_path / "config.toml"
+    config.write_text(GRPO_13.replace("lora_rnak", "lora_rank"))
+    assert check_file(config, flash_version="1.3", overlays=[a, b, a]).valid
+    assert not check_file(config, flash_version="1.3", overlays=[a, b]).valid

@@ -28,11 +28,12 @@ from flash_schema.cli import main
 from flash_schema.commands import CheckOptions, ShowOptions, run_check, run_show
 from flash_schema.dialects import load_schema
 from flash_schema.document import Document
+from flash_schema.releases import dialect_release
 from flash_schema.resolve import OMITTED, resolve_data
 from flash_schema.show import merge, render_json, render_toml, show_config
 from flash_schema.toml_text import toml_key, toml_value
 
-RELEASES = {"0.2.43": "0.2.43", "1.0": "1.0.1", "1.3": "1.3.28"}
+RELEASES = {d: dialect_release(d) for d in DIALECTS}
 #: Each corpus must give the comparison this many accepted configs (it has ~350-420).
 MIN_ACCEPTED = 300
 #: Tables whose value the spec holds as one free-form mapping (compared whole).

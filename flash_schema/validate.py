@@ -20,7 +20,7 @@ from flash_schema.dialects import NEWEST, load_schema, validator
 from flash_schema.document import Path
 from flash_schema.locate import Locator, Target
 from flash_schema.messages import escape, generic_message, render, toml_value, type_message
-from flash_schema.rules import Rule, registry
+from flash_schema.rules import Registry, Rule, registry
 
 #: At most this many schema problems per check: 100,000 unknown keys must not take minutes.
 MAX_DIAGNOSTICS = 1000
@@ -50,6 +50,8 @@ def validate_data(data: Mapping[str, Any], locator: Locator, dialect: str = NEWE
 def _focus(diags: list[Diagnostic]) -> list[Diagnostic]:
     """One clear complaint per value: a type error hides the other errors about the same value,
     and each rule's `hidden_by` decides what hides it (rules.toml)."""
+    if not diags:
+        return diags  # a valid config never parses the rule registry
     rules = registry()
     typed = {d.path for d in diags if d.code == "wrong-type"}
     erred = {d.path for d in diags if d.is_error}
@@ -83,10 +85,14 @@ class _Converter:
         self.dialect = dialect
         self.data = data
         self.locator = locator
-        self.rules = registry()
         self.root = load_schema(dialect)
         self.specific: set[tuple[str, Path]] = set()
         self.specific_messages: set[str] = set()
+
+    @property
+    def rules(self) -> Registry:
+        """The rule registry, parsed on the first error: a valid config never needs it."""
+        return registry()
 
     # -- dispatch ------------------------------------------------------------------------------
 

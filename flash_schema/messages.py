@@ -118,14 +118,13 @@ def escape(text: str) -> str:
 
 
 def render(template: str, path: Path, instance: Any, args: Mapping[str, Any] | None = None) -> str:
-    """Fill a message template: {path} {key} {table} {value} {valuerepr} {meaning} and ``args``."""
+    """Fill a message template: {path} {key} {table} {value} {valuerepr} {lowered} and ``args``."""
     fields: dict[str, str] = {
         "path": redact(format_path(path)) or "(top level)",
         "key": redact(str(path[-1])) if path else "",
         "table": redact(format_path(path[:-1])),
         "value": toml_value(instance),
         "valuerepr": toml_value(instance),
-        "meaning": algorithm_meaning(instance),
         "lowered": redact(instance.lower()) if isinstance(instance, str) else toml_value(instance),
     }
     for name, value in (args or {}).items():
@@ -134,13 +133,6 @@ def render(template: str, path: Path, instance: Any, args: Mapping[str, Any] | N
         return template.format_map(fields)
     except (KeyError, ValueError, IndexError):
         return template
-
-
-def algorithm_meaning(value: Any, algorithms: Sequence[str] = ("sft", "grpo", "opd")) -> str:
-    """How Flash reads an `algorithm` value: lowercased, falsy means sft."""
-    if isinstance(value, str) and value.lower() in algorithms:
-        return f'"{value.lower()}"'
-    return '"sft"'
 
 
 def join(items: Sequence[str], conj: str = "and") -> str:

@@ -135,7 +135,9 @@ class _Converter:
         if code == "invalid-algorithm":
             template, hint, fix = suggest.algorithm(self, path, instance, template, hint)
         elif code == "non-canonical-algorithm":
-            fix = FixSpec("replace-value", path, render("{meaning}", path, instance).strip('"'), certain=True)
+            meaning = self._as_read(path, instance)
+            args["meaning"] = toml_value(meaning)
+            fix = FixSpec("replace-value", path, meaning, certain=True)
         elif code == "ignored-top-level-key":
             template, hint, fix = suggest.lax_top_level(self, path, template, hint)
         elif code == "unknown-table":
@@ -149,6 +151,18 @@ class _Converter:
             self.specific.add((made.code, made.path))
             self.specific_messages.add(made.message)
         return made
+
+    def _as_read(self, path: Path, value: Any) -> Any:
+        """``value`` as the release reads it: the normalise steps of its key's `x-flash-spec`
+        (`algorithm`: falsy means the default, then lowercased)."""
+        from flash_schema.normalise import KeyContext, normalise
+        from flash_schema.schema_index import get_index
+
+        info = get_index(self.dialect).info(path)
+        if info is None:
+            return value
+        steps = list(info.schema.get(kw.SPEC, {}).get("normalise", ()))
+        return normalise(value, steps, KeyContext(info.schema, info.types, info.default, None))
 
     def _default_fix(self, rule: Rule, path: Path) -> FixSpec | None:
         if rule.fix == "remove":

@@ -3,6 +3,7 @@ in, or the Flash release a key or value comes from; and the fix that goes with i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -128,7 +129,7 @@ def unknown_key(conv: _Converter, path: Path, known: Sequence[str], *, is_table:
     else:
         template = f"unknown top-level key `{shown}`; Flash rejects it"
     hint: str | None = "allowed keys: " + ", ".join(sorted(known))
-    if not table and name.lower() in ("grpo", "sft", "opd"):
+    if not table and name.lower() in _algorithm_names():
         return _algorithm_table(conv, path)
     other = other_release_key(conv, path)
     if other is not None:
@@ -156,6 +157,17 @@ def unknown_key(conv: _Converter, path: Path, known: Sequence[str], *, is_table:
         message = template + f"; it belongs {_table_words(home)}"
         return message, f"move it to {where}", FixSpec("move", path, home, certain=True)
     return template, hint, None
+
+
+@functools.cache
+def _algorithm_names() -> frozenset[str]:
+    """Every algorithm a dialect knows: a top-level table named like one holds its `[train]` knobs
+    (`[opd]` too under 0.2.43, which has no OPD yet)."""
+    from flash_schema.dialects import DIALECTS, load_schema
+
+    return frozenset(
+        name for d in DIALECTS for name in load_schema(d).get("properties", {}).get("algorithm", {}).get(kw.ENUM, ())
+    )
 
 
 def _algorithm_table(conv: _Converter, path: Path) -> Suggestion:
@@ -200,7 +212,7 @@ def lax_top_level(conv: _Converter, path: Path, template: str, hint: str | None)
 def unknown_table(conv: _Converter, path: Path, template: str, hint: str | None) -> Suggestion:
     """An unknown top-level table in a release that ignores unknown scalars (before 0.2.58)."""
     name = str(path[-1])
-    if name.lower() in {"grpo", "sft", "opd"}:
+    if name.lower() in _algorithm_names():
         return _algorithm_table(conv, path)
     other = other_release_key(conv, path)
     if other is not None:

@@ -12,6 +12,7 @@ from flash_schema.dialects import load_schema
 from flash_schema.document import Document, Path, Span
 from flash_schema.locate import DocumentLocator, Location, Target, span_for
 from flash_schema.releases import Release, detect, resolve
+from flash_schema.rules import registry
 from flash_schema.secrets import redact
 from flash_schema.validate import validate_data
 
@@ -125,17 +126,10 @@ def check_config(
         try:
             apply_set(merged, item, i, toml_lists=toml_lists)
         except OverrideError as exc:
-            diags.append(
-                Diagnostic(
-                    "invalid-set",
-                    Severity.ERROR,
-                    (),
-                    Span(0, 0),
-                    redact(str(exc)),
-                    "write it as `--set table.key=value`",
-                    origin=f"--set {item}",
-                )
-            )
+            rule = registry()["invalid-set"]
+            severity = rule.severity(release.dialect)
+            where = f"--set {item}"
+            diags.append(Diagnostic(rule.code, severity, (), Span(0, 0), redact(str(exc)), rule.hint, origin=where))
     schema = validate_data(merged.data, _MergedLocator(doc, overlays, merged), release.dialect)
     if doc.recovered or any(o.recovered for _, o in overlays):
         schema = [d for d in schema if d.code != "missing-key"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flash_schema import toml_text
 from flash_schema.diagnostics import format_path
 from flash_schema.document import Path
-from flash_schema.messages import join, toml_value
+from flash_schema.messages import join
 from flash_schema.schema_index import KeyInfo, SchemaIndex
 
 DOCS_BASE = "https://github.com/flash-schema/flash-schema/blob/main/docs/"
@@ -41,7 +42,7 @@ def doc_link(path: Path, dialect: str | None = None) -> str:
 
 def toml_literal(value: Any) -> str:
     """A JSON value written as TOML source, exactly (the docs: nothing is secret there)."""
-    return toml_value(value, None, safe=False)
+    return toml_text.toml_value(value)
 
 
 def type_text(info: KeyInfo) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flash_schema import keywords as kw
+from flash_schema import toml_text
 from flash_schema.diagnostics import FixSpec, format_path
 from flash_schema.document import Path
 from flash_schema.messages import escape, join, toml_value
@@ -285,4 +286,4 @@ def _snippet(index: SchemaIndex, path: Path) -> str | None:
         example = info.examples[0]
     else:
         return None
-    return f"{path[-1]} = {toml_value(example, None, safe=False)}"
+    return f"{toml_text.toml_key(str(path[-1]))} = {toml_text.toml_value(example)}"

@@ -111,16 +111,17 @@ def escape(text: str) -> str:
 
 def render(template: str, path: Path, instance: Any, args: Mapping[str, Any] | None = None) -> str:
     """Fill a message template: {path} {key} {table} {value} {valuerepr} {lowered} and ``args``."""
+    value = toml_value(instance)
     fields: dict[str, str] = {
         "path": redact(format_path(path)) or "(top level)",
         "key": redact(str(path[-1])) if path else "",
         "table": redact(format_path(path[:-1])),
-        "value": toml_value(instance),
-        "valuerepr": toml_value(instance),
-        "lowered": redact(instance.lower()) if isinstance(instance, str) else toml_value(instance),
+        "value": value,
+        "valuerepr": value,
+        "lowered": redact(instance.lower()) if isinstance(instance, str) else value,
     }
-    for name, value in (args or {}).items():
-        fields[name] = redact(value) if isinstance(value, str) else toml_value(value)
+    for name, arg in (args or {}).items():
+        fields[name] = redact(arg) if isinstance(arg, str) else toml_value(arg)
     try:
         return template.format_map(fields)
     except (KeyError, ValueError, IndexError):

@@ -15,7 +15,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from flash_schema import keywords as kw
 from flash_schema import suggest
-from flash_schema.diagnostics import Diagnostic, FixSpec, Severity, format_path
+from flash_schema.diagnostics import Diagnostic, FixSpec, format_path
 from flash_schema.dialects import NEWEST, load_schema, validator
 from flash_schema.document import Path
 from flash_schema.locate import Locator, Target
@@ -276,8 +276,3 @@ def _type_fixup(template: str, keyword: str, schema: Mapping[str, Any], instance
     ):
         return "`{path}` must be a finite integer, not {value}"
     return template
-
-
-def severity_of(code: str, dialect: str) -> Severity:
-    """A rule's severity under ``dialect`` (for the docs and the editor)."""
-    return registry()[code].severity(dialect)

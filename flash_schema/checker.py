@@ -114,22 +114,17 @@ def check_config(
     release = choose_release(path, flash_version)
     if not overlays and not sets:
         return CheckResult(path, doc, check_document(doc, release.dialect), release=release)
-    from flash_schema.overrides import Merged, Origin, OverrideError, apply_set, copy_tree, deep_merge
+    from flash_schema.overrides import merge_all
 
     diags = syntax_diagnostics(doc)
-    merged = Merged(copy_tree(doc.data))
-    for i, (label, odoc) in enumerate(overlays):
+    for label, odoc in overlays:
         diags += syntax_diagnostics(odoc, source=label)
-        deep_merge(merged, odoc.data, Origin("overlay", i, label))
     toml_lists = load_schema(release.dialect).get(kw.SET_LISTS) == "toml"
-    for i, item in enumerate(sets):
-        try:
-            apply_set(merged, item, i, toml_lists=toml_lists)
-        except OverrideError as exc:
-            rule = registry()["invalid-set"]
-            severity = rule.severity(release.dialect)
-            where = f"--set {item}"
-            diags.append(Diagnostic(rule.code, severity, (), Span(0, 0), redact(str(exc)), rule.hint, origin=where))
+    merged, rejected = merge_all(doc.data, [(label, o.data) for label, o in overlays], sets, toml_lists=toml_lists)
+    for item, exc in rejected:
+        rule = registry()["invalid-set"]
+        severity, where = rule.severity(release.dialect), f"--set {item}"
+        diags.append(Diagnostic(rule.code, severity, (), Span(0, 0), redact(str(exc)), rule.hint, origin=where))
     schema = validate_data(merged.data, _MergedLocator(doc, overlays, merged), release.dialect)
     if doc.recovered or any(o.recovered for _, o in overlays):
         schema = [d for d in schema if d.code != "missing-key"]

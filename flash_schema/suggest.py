@@ -92,20 +92,24 @@ def _release(conv: _Converter) -> str:
     return str(conv.root.get(kw.VERSION, ""))
 
 
+def _dotted(path: Path) -> str:
+    """A key path as the root's other-release annotations name it (``train.max_length``)."""
+    return ".".join(str(p) for p in path)
+
+
 def other_release_key(conv: _Converter, path: Path) -> dict[str, str] | None:
     """What another release says of this key path (renamed, added later, removed), if any."""
     notes: Mapping[str, Mapping[str, str]] = conv.root.get(kw.OTHER_RELEASES, {})
-    found = notes.get(".".join(str(p) for p in path))
+    found = notes.get(_dotted(path))
     return dict(found) if found else None
 
 
 def other_release_value(conv: _Converter, path: Path, given: Any) -> str | None:
-    values: Mapping[str, Mapping[str, str]] = conv.root.get(kw.OTHER_VALUES, {})
+    """What another release says of this value of the key (added later, removed), if any."""
     if not isinstance(given, str):
         return None
-    found = values.get(".".join(str(p) for p in path), {}).get(given) or values.get(
-        ".".join(str(p) for p in path), {}
-    ).get(given.lower())
+    values: Mapping[str, str] = conv.root.get(kw.OTHER_VALUES, {}).get(_dotted(path), {})
+    found = values.get(given) or values.get(given.lower())
     return f"{escape(found)}, so Flash {_release(conv)} rejects it" if found else None
 
 

@@ -173,7 +173,7 @@ def top_level_end(doc: Document) -> int:
 def _add(doc: Document, table: Path, text: str) -> tuple[Edit, ...]:
     if text.startswith("["):
         return (_append(doc, text),)
-    if not table and text.split("=", 1)[0].strip() in ("model", "project"):
+    if not table:  # a missing required top-level key (`model`, `project`): at the top of the file
         at = after_leading_comments(doc)
         return (Edit(Span(at, at), text + "\n"),)
     edit = _insertion_point(doc, table, text)

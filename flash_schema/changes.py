@@ -9,8 +9,10 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from flash_schema.dialects import DIALECTS
+from flash_schema.dialects import DIALECTS, schema_file
+from flash_schema.keydocs import reference_page
 from flash_schema.schema_index import get_index
+from flash_schema.spans import format_path
 
 
 def _source_root() -> Path:
@@ -19,7 +21,7 @@ def _source_root() -> Path:
 
 def _keys(dialect: str) -> set[str]:
     index = get_index(dialect)
-    return {".".join(str(p) for p in path) for path in index.all_key_paths() if len(path) <= 2}
+    return {format_path(path) for path in index.all_key_paths() if len(path) <= 2}
 
 
 def render_changes() -> str:
@@ -43,8 +45,7 @@ def render_changes() -> str:
     ]
     for d in reversed(DIALECTS):
         entry = source.dialects[d]
-        page = "reference.md" if d == DIALECTS[-1] else f"reference-{d}.md"
-        schema = f"flash-{d}.schema.json"
+        page, schema = reference_page(d), schema_file(d)
         lines.append(
             f"| `{d}` | Flash {entry['release']} | [{page}]({page}) | [`{schema}`](../schema/{schema}) | "
             f"{entry.get('summary', '')} |"
@@ -64,8 +65,8 @@ def render_changes() -> str:
             lines.append(f"| `{key}` | " + " | ".join(cells) + " |")
     lines += ["", "Keys every dialect has are not listed.", "", "## Every release", ""]
     lines += ["| Release | Date | Checked as | What changed in the config surface |", "|---|---|---|---|"]
-    for release in source.releases:
-        changed = _events(release)
+    for i, release in enumerate(source.releases):
+        changed = _events(release, first=i == 0)
         note = release.get("note")
         checked = f"Flash {source.dialects[release['dialect']]['release']}"
         if note:
@@ -74,10 +75,11 @@ def render_changes() -> str:
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
 
 
-def _events(release: dict[str, object]) -> str:
+def _events(release: dict[str, object], *, first: bool) -> str:
+    """What ``release`` changed; what the ``first`` release adds is the initial surface, not a change."""
     parts: list[str] = []
     added = release.get("added")
-    if isinstance(added, list) and release.get("version") != "0.2.42":
+    if isinstance(added, list) and not first:
         parts.append("added " + ", ".join(f"`{k}`" for k in added))
     removed = release.get("removed")
     if isinstance(removed, list):
@@ -87,10 +89,8 @@ def _events(release: dict[str, object]) -> str:
         parts.append("renamed " + ", ".join(f"`{a}` → `{b}`" for a, b in renamed.items()))
     for field, verb in (("values_added", "new"), ("values_removed", "dropped")):
         values = release.get(field)
-        if isinstance(values, dict):
+        if isinstance(values, dict) and not first:
             for key, vals in values.items():
-                if release.get("version") == "0.2.42":
-                    continue
                 parts.append(f"{verb} `{key}` values " + ", ".join(f"`{v}`" for v in vals))
     about = release.get("about")
     if isinstance(about, dict):

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flash_schema import keywords as kw
 from flash_schema.diagnostics import Diagnostic, Severity
 from flash_schema.dialects import load_schema
 from flash_schema.document import Document, Path, Span
-from flash_schema.locate import DocumentLocator, Location, Target, span_for
+from flash_schema.locate import DocumentLocator, Location, Locator, Target, span_for
 from flash_schema.releases import Release, detect, resolve
+from flash_schema.rules import registry
 from flash_schema.secrets import redact
 from flash_schema.validate import validate_data
 
@@ -55,12 +56,16 @@ def syntax_diagnostics(doc: Document, source: str | None = None) -> list[Diagnos
 
 def check_document(doc: Document, dialect: str | None = None) -> list[Diagnostic]:
     """Every problem of one document, on its own (what the language server shows)."""
-    out = syntax_diagnostics(doc)
-    schema = validate_data(doc.data, DocumentLocator(doc), dialect or resolve(None).dialect)
-    if doc.recovered:
+    schema = _schema_diagnostics(doc.data, DocumentLocator(doc), dialect or resolve(None).dialect, doc.recovered)
+    return _sorted(syntax_diagnostics(doc) + schema)
+
+
+def _schema_diagnostics(data: Mapping[str, Any], locator: Locator, dialect: str, recovered: bool) -> list[Diagnostic]:
+    found = validate_data(data, locator, dialect)
+    if recovered:
         # Content was blanked to recover: a "missing" key may just sit on a broken line.
-        schema = [d for d in schema if d.code != "missing-key"]
-    return _sorted(out + schema)
+        return [d for d in found if d.code != "missing-key"]
+    return found
 
 
 def check_text(text: str, flash_version: str | None = None) -> list[Diagnostic]:
@@ -113,32 +118,19 @@ def check_config(
     release = choose_release(path, flash_version)
     if not overlays and not sets:
         return CheckResult(path, doc, check_document(doc, release.dialect), release=release)
-    from flash_schema.overrides import Merged, Origin, OverrideError, apply_set, copy_tree, deep_merge
+    from flash_schema.overrides import merge_all
 
     diags = syntax_diagnostics(doc)
-    merged = Merged(copy_tree(doc.data))
-    for i, (label, odoc) in enumerate(overlays):
+    for label, odoc in overlays:
         diags += syntax_diagnostics(odoc, source=label)
-        deep_merge(merged, odoc.data, Origin("overlay", i, label))
     toml_lists = load_schema(release.dialect).get(kw.SET_LISTS) == "toml"
-    for i, item in enumerate(sets):
-        try:
-            apply_set(merged, item, i, toml_lists=toml_lists)
-        except OverrideError as exc:
-            diags.append(
-                Diagnostic(
-                    "invalid-set",
-                    Severity.ERROR,
-                    (),
-                    Span(0, 0),
-                    redact(str(exc)),
-                    "write it as `--set table.key=value`",
-                    origin=f"--set {item}",
-                )
-            )
-    schema = validate_data(merged.data, _MergedLocator(doc, overlays, merged), release.dialect)
-    if doc.recovered or any(o.recovered for _, o in overlays):
-        schema = [d for d in schema if d.code != "missing-key"]
+    merged, rejected = merge_all(doc.data, [(label, o.data) for label, o in overlays], sets, toml_lists=toml_lists)
+    for item, exc in rejected:
+        rule = registry()["invalid-set"]
+        severity, where = rule.severity(release.dialect), f"--set {item}"
+        diags.append(Diagnostic(rule.code, severity, (), Span(0, 0), redact(str(exc)), rule.hint, origin=where))
+    recovered = doc.recovered or any(o.recovered for _, o in overlays)
+    schema = _schema_diagnostics(merged.data, _MergedLocator(doc, overlays, merged), release.dialect, recovered)
     return CheckResult(path, doc, _sorted(diags + schema), dict(overlays), release=release)
 
 

@@ -16,17 +16,9 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT7
 
-#: Oldest first; the last is the default (today's Flash).
-DIALECTS: tuple[str, ...] = ("0.2.43", "1.0", "1.3")
-NEWEST = DIALECTS[-1]
-
 
 class SchemaLoadError(Exception):
     """A packaged schema is missing or not valid JSON (a broken install)."""
-
-
-def schema_file(dialect: str) -> str:
-    return f"flash-{dialect}.schema.json"
 
 
 def _read(name: str) -> Any:
@@ -35,6 +27,26 @@ def _read(name: str) -> Any:
     except (OSError, ValueError) as exc:  # pragma: no cover - a broken install
         msg = f"cannot load the packaged {name}: {exc}"
         raise SchemaLoadError(msg) from exc
+
+
+@functools.cache
+def releases_data() -> dict[str, Any]:
+    """`schema/releases.json`: every known release and the dialect that checks it."""
+    data = _read("releases.json")
+    if not isinstance(data, dict):  # pragma: no cover - a broken install
+        msg = "the packaged releases.json is not a JSON object"
+        raise SchemaLoadError(msg)
+    return data
+
+
+#: Oldest first, as releases.toml lists them (every check reads releases.json anyway, to
+#: choose its release); the last is the default (today's Flash).
+DIALECTS: tuple[str, ...] = tuple(releases_data()["dialects"])
+NEWEST = DIALECTS[-1]
+
+
+def schema_file(dialect: str) -> str:
+    return f"flash-{dialect}.schema.json"
 
 
 def check_dialect(dialect: str) -> str:
@@ -90,13 +102,3 @@ def validator(dialect: str = NEWEST) -> Any:
 
     cls = validators.extend(Draft7Validator, implementations())  # type: ignore[no-untyped-call]
     return cls(load_schema(dialect), registry=registry(dialect))
-
-
-@functools.cache
-def releases_data() -> dict[str, Any]:
-    """`schema/releases.json`: every known release and the dialect that checks it."""
-    data = _read("releases.json")
-    if not isinstance(data, dict):  # pragma: no cover - a broken install
-        msg = "the packaged releases.json is not a JSON object"
-        raise SchemaLoadError(msg)
-    return data

@@ -7,7 +7,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from flash_schema.diagnostics import format_path
-from flash_schema.dialects import DIALECTS
+from flash_schema.dialects import DIALECTS, schema_file
 from flash_schema.document import Path
 from flash_schema.keydocs import (
     anchor,
@@ -17,7 +17,6 @@ from flash_schema.keydocs import (
     key_markdown,
     reference_page,
     required_text,
-    schema_file_of,
     type_text,
 )
 from flash_schema.rules import registry
@@ -65,7 +64,7 @@ def _intro(index: SchemaIndex, sections: list[Path]) -> str:
     schema = index.schema
     title = str(schema.get("title") or "Flash config")
     description = str(schema.get("markdownDescription") or schema.get("description") or "")
-    schema_file = schema_file_of(index.dialect)
+    schema_name = schema_file(index.dialect)
     others = [d for d in DIALECTS if d != index.dialect]
     other_pages = ", ".join(f"[Flash {get_index(d).flash_version}]({reference_page(d)})" for d in reversed(others))
     lines = [
@@ -75,7 +74,7 @@ def _intro(index: SchemaIndex, sections: list[Path]) -> str:
         "",
         f"Every key of the TOML config that `flash train config.toml` reads, for Flash {index.flash_version} "
         f"(the `{index.dialect}` dialect: {_releases_line(index)}). "
-        f"This page is generated from the dialect's JSON Schema ([`schema/{schema_file}`](../schema/{schema_file}), "
+        f"This page is generated from the dialect's JSON Schema ([`schema/{schema_name}`](../schema/{schema_name}), "
         f"`$id` `{index.uri}`); the language server's hover shows the same text. Other releases: {other_pages}; "
         "[what changed between them](flash-releases.md).",
         "",

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from flash_schema.diagnostics import Diagnostic, Edit, Fix, FixSpec, format_path
 from flash_schema.document import Document, Node, Path, Span
-from flash_schema.messages import toml_value
+from flash_schema.toml_text import toml_key, toml_value
 
 
 def resolve(doc: Document, diagnostic: Diagnostic) -> Fix | None:
@@ -92,20 +92,15 @@ def _edits(doc: Document, spec: FixSpec) -> tuple[Edit, ...]:
     if node is None:
         return ()
     if spec.kind == "rename":
-        return (Edit(node.key, _key_text(str(spec.value))),) if node.key is not None else ()
+        return (Edit(node.key, toml_key(str(spec.value))),) if node.key is not None else ()
     if spec.kind == "replace-value":
-        return (Edit(node.value, toml_value(spec.value, None, safe=False)),) if node.value is not None else ()
+        return (Edit(node.value, toml_value(spec.value)),) if node.value is not None else ()
     if spec.kind == "remove":
         span = statement_lines(doc, node)
         return (Edit(span, ""),) if span is not None else ()
     if spec.kind == "move":
         return _move(doc, node, spec.path, tuple(spec.value or ()))
     return ()
-
-
-def _key_text(name: str) -> str:
-    bare = bool(name) and all(c.isascii() and (c.isalnum() or c in "_-") for c in name)
-    return name if bare else toml_value(name, None, safe=False)
 
 
 def statement_lines(doc: Document, node: Node) -> Span | None:
@@ -131,7 +126,7 @@ def _move(doc: Document, node: Node, path: Path, dest: Path) -> tuple[Edit, ...]
     span = statement_lines(doc, node)
     if span is None:
         return ()
-    line = f"{_key_text(str(path[-1]))} = {doc.text[node.value.start : node.value.end]}"
+    line = f"{toml_key(str(path[-1]))} = {doc.text[node.value.start : node.value.end]}"
     insert = _insertion_point(doc, dest, line)
     if insert is None:
         return ()
@@ -178,7 +173,7 @@ def top_level_end(doc: Document) -> int:
 def _add(doc: Document, table: Path, text: str) -> tuple[Edit, ...]:
     if text.startswith("["):
         return (_append(doc, text),)
-    if not table and text.split("=", 1)[0].strip() in ("model", "project"):
+    if not table:  # a missing required top-level key (`model`, `project`): at the top of the file
         at = after_leading_comments(doc)
         return (Edit(Span(at, at), text + "\n"),)
     edit = _insertion_point(doc, table, text)

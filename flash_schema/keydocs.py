@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flash_schema import toml_text
 from flash_schema.diagnostics import format_path
 from flash_schema.document import Path
-from flash_schema.messages import join, toml_value
+from flash_schema.messages import join
 from flash_schema.schema_index import KeyInfo, SchemaIndex
 
 DOCS_BASE = "https://github.com/flash-schema/flash-schema/blob/main/docs/"
-DOCS_URL = DOCS_BASE + "reference.md"
 
 _TYPE_NAMES = {
     "string": "string",
@@ -34,12 +34,6 @@ def reference_page(dialect: str) -> str:
     return "reference.md" if dialect == NEWEST else f"reference-{dialect}.md"
 
 
-def schema_file_of(dialect: str) -> str:
-    from flash_schema.dialects import schema_file
-
-    return schema_file(dialect)
-
-
 def doc_link(path: Path, dialect: str | None = None) -> str:
     from flash_schema.dialects import NEWEST
 
@@ -48,7 +42,7 @@ def doc_link(path: Path, dialect: str | None = None) -> str:
 
 def toml_literal(value: Any) -> str:
     """A JSON value written as TOML source, exactly (the docs: nothing is secret there)."""
-    return toml_value(value, None, safe=False)
+    return toml_text.toml_value(value)
 
 
 def type_text(info: KeyInfo) -> str:
@@ -108,8 +102,8 @@ def default_text(info: KeyInfo, algorithm: str | None = None, *, thinking: bool 
     return text
 
 
-def applies_text(info: KeyInfo, algorithms: tuple[str, ...] = ("sft", "grpo"), *, rejected: bool = False) -> str:
-    """Which algorithms use a key, and what the others do with it."""
+def applies_text(info: KeyInfo, algorithms: tuple[str, ...], *, rejected: bool = False) -> str:
+    """Which of the dialect's ``algorithms`` use a key, and what the others do with it."""
     if not info.applies_to:
         return "both" if len(algorithms) == 2 else "all algorithms"
     users = join([a.upper() for a in info.applies_to])
@@ -145,7 +139,7 @@ def facts(
     algorithm: str | None = None,
     *,
     thinking: bool = False,
-    algorithms: tuple[str, ...] = ("sft", "grpo"),
+    algorithms: tuple[str, ...],
     rejected: bool = False,
 ) -> list[tuple[str, str]]:
     """The label/value lines shown for a key (type, bounds, default, ...)."""

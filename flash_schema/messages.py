@@ -1,15 +1,15 @@
 """Diagnostic wording in TOML terms: value printing, type names and template rendering.
 
-One printer of TOML values serves messages (shortened, secrets masked) and the docs (exact).
+Values in messages are shortened and masked; their scalars are written by
+`flash_schema.toml_text`, the exact printer the docs, fixes and `show` use.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flash_schema import toml_text
 from flash_schema.secrets import redact
 from flash_schema.spans import Path, format_path
 
@@ -24,37 +24,29 @@ TOML_TYPES = {
 }
 
 
-def toml_value(value: Any, limit: int | None = 60, *, safe: bool = True) -> str:
-    """``value`` as TOML source. With ``safe`` (for messages) it is shortened to ``limit``
-    characters and secret-looking runs are masked; without (the docs) it is exact."""
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, float):
-        if math.isnan(value):
-            text = "nan"
-        elif math.isinf(value):
-            text = "inf" if value > 0 else "-inf"
-        else:
-            text = repr(value)
-    elif isinstance(value, int):
-        text = str(value) if abs(value) < 10**30 or not safe else f"{str(value)[:12]}… ({len(str(abs(value)))} digits)"
-    elif isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False) if not safe else _basic_string(value)
+def toml_value(value: Any, limit: int = 60) -> str:
+    """``value`` as TOML source for a message: long arrays, tables and integers elided, the
+    whole shortened to ``limit`` characters, secret-looking runs masked. Exact TOML (the docs,
+    the text of a fix) is `flash_schema.toml_text.toml_value`."""
+    if isinstance(value, str):
+        text = _basic_string(value)
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        text = f"{str(value)[:12]}… ({len(str(abs(value)))} digits)"
+    elif isinstance(value, bool | int | float):
+        text = toml_text.toml_value(value)
     elif isinstance(value, list):
-        shown = value[:5] if safe else value
-        text = "[" + ", ".join(toml_value(v, limit, safe=safe) for v in shown)
+        shown = value[:5]
+        text = "[" + ", ".join(toml_value(v, limit) for v in shown)
         text += (", …" if len(value) > len(shown) else "") + "]"
     elif isinstance(value, Mapping):
         items = list(value.items())
-        shown = items[:5] if safe else items
+        shown = items[:5]
         if not items:
             return "{}"
-        text = "{ " + ", ".join(f"{k} = {toml_value(v, limit, safe=safe)}" for k, v in shown)
+        text = "{ " + ", ".join(f"{k} = {toml_value(v, limit)}" for k, v in shown)
         text += ", … }" if len(items) > len(shown) else " }"
     else:
         text = str(value)
-    if not safe or limit is None:
-        return text
     text = redact(text[: limit + 4096])  # only the start is shown; redact() is linear in its input
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -118,29 +110,22 @@ def escape(text: str) -> str:
 
 
 def render(template: str, path: Path, instance: Any, args: Mapping[str, Any] | None = None) -> str:
-    """Fill a message template: {path} {key} {table} {value} {valuerepr} {meaning} and ``args``."""
+    """Fill a message template: {path} {key} {table} {value} {valuerepr} {lowered} and ``args``."""
+    value = toml_value(instance)
     fields: dict[str, str] = {
         "path": redact(format_path(path)) or "(top level)",
         "key": redact(str(path[-1])) if path else "",
         "table": redact(format_path(path[:-1])),
-        "value": toml_value(instance),
-        "valuerepr": toml_value(instance),
-        "meaning": algorithm_meaning(instance),
-        "lowered": redact(instance.lower()) if isinstance(instance, str) else toml_value(instance),
+        "value": value,
+        "valuerepr": value,
+        "lowered": redact(instance.lower()) if isinstance(instance, str) else value,
     }
-    for name, value in (args or {}).items():
-        fields[name] = redact(value) if isinstance(value, str) else toml_value(value)
+    for name, arg in (args or {}).items():
+        fields[name] = redact(arg) if isinstance(arg, str) else toml_value(arg)
     try:
         return template.format_map(fields)
     except (KeyError, ValueError, IndexError):
         return template
-
-
-def algorithm_meaning(value: Any, algorithms: Sequence[str] = ("sft", "grpo", "opd")) -> str:
-    """How Flash reads an `algorithm` value: lowercased, falsy means sft."""
-    if isinstance(value, str) and value.lower() in algorithms:
-        return f'"{value.lower()}"'
-    return '"sft"'
 
 
 def join(items: Sequence[str], conj: str = "and") -> str:

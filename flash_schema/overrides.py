@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +80,31 @@ def copy_tree(value: Any) -> Any:
                 node[key] = fresh
                 stack.append(fresh)
     return root
+
+
+def merge_all(
+    base: dict[str, Any],
+    overlays: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    sets: Sequence[str] = (),
+    *,
+    toml_lists: bool = False,
+) -> tuple[Merged, list[tuple[str, OverrideError]]]:
+    """Flash's pipeline: ``base``, each ``(label, data)`` overlay deep-merged in order, then each
+    `--set` in order (``toml_lists``: see `apply_set`). Without overlays or sets the data is
+    ``base`` itself, not a copy.
+
+    Flash stops at the first `--set` it rejects; a check reports them all, so each rejected one
+    is skipped and returned with its error."""
+    merged = Merged(copy_tree(base) if overlays or sets else base)
+    for i, (label, data) in enumerate(overlays):
+        deep_merge(merged, data, Origin("overlay", i, label))
+    rejected: list[tuple[str, OverrideError]] = []
+    for i, item in enumerate(sets):
+        try:
+            apply_set(merged, item, i, toml_lists=toml_lists)
+        except OverrideError as exc:
+            rejected.append((item, exc))
+    return merged, rejected
 
 
 def coerce_scalar(value: str) -> Any:

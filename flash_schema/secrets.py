@@ -398,14 +398,4 @@ def redact_mapped(text: str) -> tuple[str, Callable[[int], int]]:
 
 def redact(text: str) -> str:
     """``text`` with every secret replaced by ``****`` (keeping 3 leading characters)."""
-    spans = secret_spans(text)
-    if not spans:
-        return text
-    out: list[str] = []
-    pos = 0
-    for begin, end in spans:
-        out.append(text[pos:begin])
-        out.append(text[begin : min(begin + _KEEP, end)] + _MASK)
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
+    return redact_mapped(text)[0]

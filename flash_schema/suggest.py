@@ -3,10 +3,12 @@ in, or the Flash release a key or value comes from; and the fix that goes with i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flash_schema import keywords as kw
+from flash_schema import toml_text
 from flash_schema.diagnostics import FixSpec, format_path
 from flash_schema.document import Path
 from flash_schema.messages import escape, join, toml_value
@@ -90,20 +92,24 @@ def _release(conv: _Converter) -> str:
     return str(conv.root.get(kw.VERSION, ""))
 
 
+def _dotted(path: Path) -> str:
+    """A key path as the root's other-release annotations name it (``train.max_length``)."""
+    return ".".join(str(p) for p in path)
+
+
 def other_release_key(conv: _Converter, path: Path) -> dict[str, str] | None:
     """What another release says of this key path (renamed, added later, removed), if any."""
     notes: Mapping[str, Mapping[str, str]] = conv.root.get(kw.OTHER_RELEASES, {})
-    found = notes.get(".".join(str(p) for p in path))
+    found = notes.get(_dotted(path))
     return dict(found) if found else None
 
 
 def other_release_value(conv: _Converter, path: Path, given: Any) -> str | None:
-    values: Mapping[str, Mapping[str, str]] = conv.root.get(kw.OTHER_VALUES, {})
+    """What another release says of this value of the key (added later, removed), if any."""
     if not isinstance(given, str):
         return None
-    found = values.get(".".join(str(p) for p in path), {}).get(given) or values.get(
-        ".".join(str(p) for p in path), {}
-    ).get(given.lower())
+    values: Mapping[str, str] = conv.root.get(kw.OTHER_VALUES, {}).get(_dotted(path), {})
+    found = values.get(given) or values.get(given.lower())
     return f"{escape(found)}, so Flash {_release(conv)} rejects it" if found else None
 
 
@@ -128,7 +134,7 @@ def unknown_key(conv: _Converter, path: Path, known: Sequence[str], *, is_table:
     else:
         template = f"unknown top-level key `{shown}`; Flash rejects it"
     hint: str | None = "allowed keys: " + ", ".join(sorted(known))
-    if not table and name.lower() in ("grpo", "sft", "opd"):
+    if not table and name.lower() in _algorithm_names():
         return _algorithm_table(conv, path)
     other = other_release_key(conv, path)
     if other is not None:
@@ -156,6 +162,17 @@ def unknown_key(conv: _Converter, path: Path, known: Sequence[str], *, is_table:
         message = template + f"; it belongs {_table_words(home)}"
         return message, f"move it to {where}", FixSpec("move", path, home, certain=True)
     return template, hint, None
+
+
+@functools.cache
+def _algorithm_names() -> frozenset[str]:
+    """Every algorithm a dialect knows: a top-level table named like one holds its `[train]` knobs
+    (`[opd]` too under 0.2.43, which has no OPD yet)."""
+    from flash_schema.dialects import DIALECTS, load_schema
+
+    return frozenset(
+        name for d in DIALECTS for name in load_schema(d).get("properties", {}).get("algorithm", {}).get(kw.ENUM, ())
+    )
 
 
 def _algorithm_table(conv: _Converter, path: Path) -> Suggestion:
@@ -200,7 +217,7 @@ def lax_top_level(conv: _Converter, path: Path, template: str, hint: str | None)
 def unknown_table(conv: _Converter, path: Path, template: str, hint: str | None) -> Suggestion:
     """An unknown top-level table in a release that ignores unknown scalars (before 0.2.58)."""
     name = str(path[-1])
-    if name.lower() in {"grpo", "sft", "opd"}:
+    if name.lower() in _algorithm_names():
         return _algorithm_table(conv, path)
     other = other_release_key(conv, path)
     if other is not None:
@@ -273,4 +290,4 @@ def _snippet(index: SchemaIndex, path: Path) -> str | None:
         example = info.examples[0]
     else:
         return None
-    return f"{path[-1]} = {toml_value(example, None, safe=False)}"
+    return f"{toml_text.toml_key(str(path[-1]))} = {toml_text.toml_value(example)}"

@@ -15,12 +15,12 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from flash_schema import keywords as kw
 from flash_schema import suggest
-from flash_schema.diagnostics import Diagnostic, FixSpec, Severity, format_path
+from flash_schema.diagnostics import Diagnostic, FixSpec, format_path
 from flash_schema.dialects import NEWEST, load_schema, validator
 from flash_schema.document import Path
 from flash_schema.locate import Locator, Target
 from flash_schema.messages import escape, generic_message, render, toml_value, type_message
-from flash_schema.rules import Rule, registry
+from flash_schema.rules import Registry, Rule, registry
 
 #: At most this many schema problems per check: 100,000 unknown keys must not take minutes.
 MAX_DIAGNOSTICS = 1000
@@ -50,6 +50,8 @@ def validate_data(data: Mapping[str, Any], locator: Locator, dialect: str = NEWE
 def _focus(diags: list[Diagnostic]) -> list[Diagnostic]:
     """One clear complaint per value: a type error hides the other errors about the same value,
     and each rule's `hidden_by` decides what hides it (rules.toml)."""
+    if not diags:
+        return diags  # a valid config never parses the rule registry
     rules = registry()
     typed = {d.path for d in diags if d.code == "wrong-type"}
     erred = {d.path for d in diags if d.is_error}
@@ -83,10 +85,14 @@ class _Converter:
         self.dialect = dialect
         self.data = data
         self.locator = locator
-        self.rules = registry()
         self.root = load_schema(dialect)
         self.specific: set[tuple[str, Path]] = set()
         self.specific_messages: set[str] = set()
+
+    @property
+    def rules(self) -> Registry:
+        """The rule registry, parsed on the first error: a valid config never needs it."""
+        return registry()
 
     # -- dispatch ------------------------------------------------------------------------------
 
@@ -129,7 +135,9 @@ class _Converter:
         if code == "invalid-algorithm":
             template, hint, fix = suggest.algorithm(self, path, instance, template, hint)
         elif code == "non-canonical-algorithm":
-            fix = FixSpec("replace-value", path, render("{meaning}", path, instance).strip('"'), certain=True)
+            meaning = self._as_read(path, instance)
+            args["meaning"] = toml_value(meaning)
+            fix = FixSpec("replace-value", path, meaning, certain=True)
         elif code == "ignored-top-level-key":
             template, hint, fix = suggest.lax_top_level(self, path, template, hint)
         elif code == "unknown-table":
@@ -143,6 +151,18 @@ class _Converter:
             self.specific.add((made.code, made.path))
             self.specific_messages.add(made.message)
         return made
+
+    def _as_read(self, path: Path, value: Any) -> Any:
+        """``value`` as the release reads it: the normalise steps of its key's `x-flash-spec`
+        (`algorithm`: falsy means the default, then lowercased)."""
+        from flash_schema.normalise import KeyContext, normalise
+        from flash_schema.schema_index import get_index
+
+        info = get_index(self.dialect).info(path)
+        if info is None:
+            return value
+        steps = list(info.schema.get(kw.SPEC, {}).get("normalise", ()))
+        return normalise(value, steps, KeyContext(info.schema, info.types, info.default, None))
 
     def _default_fix(self, rule: Rule, path: Path) -> FixSpec | None:
         if rule.fix == "remove":
@@ -256,8 +276,3 @@ def _type_fixup(template: str, keyword: str, schema: Mapping[str, Any], instance
     ):
         return "`{path}` must be a finite integer, not {value}"
     return template
-
-
-def severity_of(code: str, dialect: str) -> Severity:
-    """A rule's severity under ``dialect`` (for the docs and the editor)."""
-    return registry()[code].severity(dialect)

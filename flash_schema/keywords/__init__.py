@@ -35,7 +35,7 @@ APPLIES_TO = "x-flash-applies-to"
 DEFAULT_IF_THINKING = "x-flash-default-if-thinking"
 #: Keys an example needs beside it in its table (`save_at_steps` with a `max_steps`).
 EXAMPLE_WITH = "x-flash-example-with"
-#: Which releases have a key ("Flash 0.2.49 and later").
+#: Which releases have a key ("Flash 0.2.49 and later"); on the root, the releases the dialect checks.
 RELEASES = "x-flash-releases"
 #: An allOf block's condition, as data: ``{"algorithm": "grpo"}`` or ``{"model": id}``.
 WHEN = "x-flash-when"
@@ -44,7 +44,6 @@ ENUM = "x-flash-enum"
 #: Root annotations.
 DIALECT = "x-flash-dialect"
 VERSION = "x-flash-version"
-RELEASE_LIST = "x-flash-releases"
 CATALOG = "x-flash-catalog"
 RESERVED_SECRETS = "x-flash-reserved-secrets"
 OTHER_RELEASES = "x-flash-other-releases"

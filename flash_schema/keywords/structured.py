@@ -64,11 +64,6 @@ def structured_outputs(validator: Any, value: Any, instance: Any, schema: Mappin
         yield FlashError("`{path}` " + str(exc))
 
 
-def is_unconstrained(value: Any) -> bool:
-    """``false``, ``""`` or ``"none"``: what Flash reads as no constraint."""
-    return value is False or (isinstance(value, str) and value.strip().lower() in ("", "none"))
-
-
 def canonical_json(value: Any, *, strict: bool = True) -> str:
     """What Flash stores for an accepted value: its canonical JSON (sorted keys, no spaces), or
     ``""`` for no constraint. Raises ``ValueError`` on a value Flash rejects."""

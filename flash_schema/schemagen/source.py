@@ -7,13 +7,12 @@ for a dialect applies them and drops the entry when the dialect does not have it
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from flash_schema.dialects import DIALECTS
 
 #: The tables of a config, each described by `keys/<name>.toml` (the top level by `top.toml`).
 TABLE_FILES: tuple[str, ...] = ("top", "environment", "train", "worker_env", "wandb", "gpu")
@@ -68,12 +67,9 @@ def load_source(root: Path) -> Source:
     history = _load(root / "history.toml")
     catalog = _load(root / "catalog.toml")
     tables = {name: _load(root / "keys" / f"{name}.toml") for name in TABLE_FILES}
+    # The dialects, oldest first, are releases.toml's [dialect.*] tables: the source of the list the
+    # package reads at run time (flash_schema.dialects, from the generated releases.json).
     dialects = dict(releases.get("dialect", {}))
-    if tuple(dialects) != DIALECTS:
-        msg = (
-            f"releases.toml: the dialects are {', '.join(dialects)}; flash_schema.dialects ships {', '.join(DIALECTS)}"
-        )
-        raise SourceError(msg)
     return Source(
         root=root,
         rules=_load(root / "rules.toml"),
@@ -86,12 +82,16 @@ def load_source(root: Path) -> Source:
     )
 
 
+#: A per-dialect override's key: a dialect's name, a release series (`"1.3".description = ...`).
+_DIALECT_KEY = re.compile(r"\d+(?:\.\d+)+")
+
+
 def resolve(entry: Mapping[str, Any], dialect: str) -> Entry | None:
     """``entry`` as ``dialect`` sees it: overrides applied, ``None`` when the dialect lacks it."""
     dialects = entry.get("dialects")
     if dialects is not None and dialect not in dialects:
         return None
-    out: Entry = {k: v for k, v in entry.items() if k not in DIALECTS and k != "dialects"}
+    out: Entry = {k: v for k, v in entry.items() if not _DIALECT_KEY.fullmatch(k) and k != "dialects"}
     override = entry.get(dialect)
     if isinstance(override, Mapping):
         for key, value in override.items():

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flash_schema.dialects import DIALECTS, NEWEST, schema_file
+from flash_schema.dialects import schema_file
 from flash_schema.schemagen.build import BASE_URL, build_schema
 from flash_schema.schemagen.source import Source, load_source
 
@@ -31,7 +31,7 @@ def releases_data(source: Source) -> dict[str, Any]:
             "summary": source.dialects[name].get("summary", ""),
             "schema": schema_file(name),
         }
-        for name in DIALECTS
+        for name in source.dialects
     }
     releases = []
     for release in source.releases:
@@ -44,6 +44,7 @@ def releases_data(source: Source) -> dict[str, Any]:
 
 def catalog_entry(source: Source) -> dict[str, Any]:
     """The SchemaStore catalog entry: the newest dialect's URL and one version per dialect."""
+    names = list(source.dialects)
     return {
         "$schema": "https://json.schemastore.org/schema-catalog.json",
         "version": 1.0,
@@ -53,8 +54,8 @@ def catalog_entry(source: Source) -> dict[str, Any]:
                 "description": "Flash (`flash train`) LoRA post-training config: SFT, GRPO and OPD",
                 "fileMatch": ["**/configs/*.toml", "*.flash.toml"],
                 "url": BASE_URL + LATEST_FILE,
-                "versions": {source.dialects[d]["release"]: BASE_URL + schema_file(d) for d in reversed(DIALECTS)}
-                | {"latest": BASE_URL + schema_file(NEWEST)},
+                "versions": {source.dialects[d]["release"]: BASE_URL + schema_file(d) for d in reversed(names)}
+                | {"latest": BASE_URL + schema_file(names[-1])},
             }
         ],
     }
@@ -63,9 +64,10 @@ def catalog_entry(source: Source) -> dict[str, Any]:
 def generated(root: Path) -> dict[Path, str]:
     """Every generated file under ``root`` (the repository's `schema/` folder) and its text."""
     source = load_source(root / "src")
-    schemas = {dialect: build_schema(source, dialect) for dialect in DIALECTS}
+    schemas = {dialect: build_schema(source, dialect) for dialect in source.dialects}
+    newest = list(source.dialects)[-1]
     out = {root / schema_file(dialect): _dump(schema) for dialect, schema in schemas.items()}
-    out[root / LATEST_FILE] = _dump({**schemas[NEWEST], "$id": BASE_URL + LATEST_FILE})
+    out[root / LATEST_FILE] = _dump({**schemas[newest], "$id": BASE_URL + LATEST_FILE})
     out[root / RELEASES_FILE] = _dump(releases_data(source))
     out[root / CATALOG_FILE] = _dump(catalog_entry(source))
     return out

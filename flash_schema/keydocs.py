@@ -76,6 +76,8 @@ def bounds_text(info: KeyInfo) -> str | None:
 
 def default_text(info: KeyInfo, algorithm: str | None = None, *, thinking: bool = False) -> str | None:
     """The default, for one algorithm when given, else every algorithm's where they differ."""
+    if info.default_text and info.default is None and not info.defaults_by_algorithm:
+        return info.default_text  # computed from other keys ("2 × `lora_rank`")
     if algorithm is not None:
         value = info.default_for(algorithm, thinking=thinking)
         return (

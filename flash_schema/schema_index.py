@@ -58,6 +58,7 @@ class KeyInfo:
     caps_by_model: dict[str, int] = field(default_factory=dict)
     releases: str | None = None
     example_with: dict[str, Any] = field(default_factory=dict)
+    default_text: str | None = None  # a default computed from other keys, in words
 
     @property
     def name(self) -> str:
@@ -203,6 +204,7 @@ class SchemaIndex:
             caps_by_model=caps,
             releases=sub.get(kw.RELEASES) if isinstance(sub.get(kw.RELEASES), str) else None,
             example_with=dict(sub.get(kw.EXAMPLE_WITH, {})),
+            default_text=sub.get(kw.DEFAULT_TEXT) if isinstance(sub.get(kw.DEFAULT_TEXT), str) else None,
         )
 
     def child_keys(self, path: Path) -> list[str]:

@@ -549,3 +549,23 @@ def test_exported_prose_has_no_placeholders(dialect: str) -> None:
 
     walk(schema, "#")
     assert not left
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_every_default_is_a_value_of_its_key(dialect: str) -> None:
+    """Editors insert `default` as the key's value (tombi, taplo, our completion): it must pass the key's
+    own schema. A default computed from other keys is words in `x-flash-default-text` instead."""
+    index = _index(dialect)
+    wrong = []
+    for path in index.all_key_paths():
+        info = index.info(path)
+        assert info is not None
+        for value in [info.default, *info.defaults_by_algorithm.values(), *info.default_if_thinking.values()]:
+            if value is not None and not Draft7Validator(info.schema).is_valid(value):
+                wrong.append(f"{format_path(path)} = {value!r}")
+    assert not wrong
+    alpha = index.info(("train", "lora_alpha"))
+    assert alpha is not None
+    if dialect == "1.3":
+        assert alpha.default is None
+        assert alpha.default_text == "2 × `lora_rank`"

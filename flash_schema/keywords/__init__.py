@@ -31,6 +31,9 @@ MESSAGE_REQUIRED = "x-flash-message-required"
 HINT_REQUIRED = "x-flash-hint-required"
 #: The algorithms a ``[train]`` key is used by (absent: all of them).
 APPLIES_TO = "x-flash-applies-to"
+#: A default computed from other keys, in words ("2 × `lora_rank`"): JSON Schema's ``default``
+#: holds one value, which such a key does not have.
+DEFAULT_TEXT = "x-flash-default-text"
 #: The default when ``thinking = true``.
 DEFAULT_IF_THINKING = "x-flash-default-if-thinking"
 #: Keys an example needs beside it in its table (`save_at_steps` with a `max_steps`).

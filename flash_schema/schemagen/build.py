@@ -305,6 +305,10 @@ class _Builder(MembersMixin, BlocksMixin, BuilderBase):
             node["items"] = self._secret_items()
         if "spec" in entry:
             node["x-flash-spec"] = copy.deepcopy(entry["spec"])
+            if "default" not in node and not entry.get("defaults"):
+                text = _formula_text(entry["spec"].get("default"))
+                if text:
+                    node[kw.DEFAULT_TEXT] = text
         self._data_keywords(node)
         text = releases_text(self.timeline, ".".join(path))
         if text:
@@ -402,3 +406,17 @@ def build_schema(source: Source, dialect: str) -> dict[str, Any]:
     schema = _Builder(source, dialect).build()
     portable.add_shadows(schema)
     return schema
+
+
+def _formula_text(formula: Any) -> str | None:
+    """A spec's computed default in words: ``{of = "train.lora_rank", times = 2}`` -> "2 × `lora_rank`"."""
+    if not isinstance(formula, Mapping) or "of" not in formula:
+        return None
+    text = f"`{str(formula['of']).rsplit('.', 1)[-1]}`"
+    if "times" in formula:
+        text = f"{formula['times']} × {text}"
+    if isinstance(formula.get("plus"), int | float):
+        text += f" + {formula['plus']}"
+    if "at_least" in formula:
+        text += f", at least {formula['at_least']}"
+    return text

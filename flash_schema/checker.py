@@ -31,6 +31,9 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     overlays: dict[str, Document] = field(default_factory=dict)
     release: Release = field(default_factory=lambda: resolve(None))
+    #: The data Flash validates, with where each overlaid or `--set` value came from; ``None``
+    #: without overlays and sets (the data is then the document's own).
+    merged: Merged | None = None
 
     @property
     def valid(self) -> bool:
@@ -131,7 +134,7 @@ def check_config(
         diags.append(Diagnostic(rule.code, severity, (), Span(0, 0), redact(str(exc)), rule.hint, origin=where))
     recovered = doc.recovered or any(o.recovered for _, o in overlays)
     schema = _schema_diagnostics(merged.data, _MergedLocator(doc, overlays, merged), release.dialect, recovered)
-    return CheckResult(path, doc, _sorted(diags + schema), dict(overlays), release=release)
+    return CheckResult(path, doc, _sorted(diags + schema), dict(overlays), release=release, merged=merged)
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -16,10 +16,8 @@ from typing import Any
 
 from flash_schema import keywords as kw
 from flash_schema.checker import CheckResult, check_config
-from flash_schema.dialects import load_schema
 from flash_schema.document import Document
-from flash_schema.overrides import Merged, apply_set, copy_tree, deep_merge
-from flash_schema.overrides import Origin as MergeOrigin
+from flash_schema.overrides import Merged
 from flash_schema.releases import Release
 from flash_schema.resolve import SOURCE_WORDS, Origin, Resolved, Value, resolve_data
 from flash_schema.schema_index import get_index
@@ -27,7 +25,7 @@ from flash_schema.secrets import redact
 from flash_schema.spans import Path
 from flash_schema.toml_text import toml_key, toml_value
 
-__all__ = ["ShowResult", "merge", "render_json", "render_toml", "show_config"]
+__all__ = ["ShowResult", "render_json", "render_toml", "show_config"]
 
 #: A trailing comment starts at most this far right (longer lines put it two spaces after).
 _COMMENT_COLUMN = 44
@@ -45,20 +43,6 @@ class ShowResult:
         return self.check.release
 
 
-def merge(
-    doc: Document, overlays: Sequence[tuple[str, Document]] = (), sets: Sequence[str] = (), *, toml_lists: bool
-) -> Merged:
-    """``doc`` with the overlays deep-merged and the `--set`s applied, as ``flash train`` does
-    (raises `flash_schema.overrides.OverrideError` on a bad `--set`)."""
-    # Only overlays and `--set`s change the data (a copy, then): without them it is the document's.
-    merged = Merged(copy_tree(doc.data) if overlays or sets else doc.data)
-    for i, (label, overlay) in enumerate(overlays):
-        deep_merge(merged, overlay.data, MergeOrigin("overlay", i, label))
-    for i, item in enumerate(sets):
-        apply_set(merged, item, i, toml_lists=toml_lists)
-    return merged
-
-
 def show_config(
     path: str,
     doc: Document,
@@ -72,7 +56,7 @@ def show_config(
     if not checked.valid:
         return ShowResult(checked, None)
     dialect = checked.release.dialect
-    merged = merge(doc, overlays, sets, toml_lists=load_schema(dialect).get(kw.SET_LISTS) == "toml")
+    merged = checked.merged or Merged(doc.data)  # what the check validated: merged once
 
     def origin_of(where: Path) -> Origin | None:
         found = merged.origin_of(where)

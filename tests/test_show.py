@@ -28,9 +28,10 @@ from flash_schema.cli import main
 from flash_schema.commands import CheckOptions, ShowOptions, run_check, run_show
 from flash_schema.dialects import load_schema
 from flash_schema.document import Document
+from flash_schema.overrides import merge_all
 from flash_schema.releases import dialect_release
 from flash_schema.resolve import OMITTED, resolve_data
-from flash_schema.show import merge, render_json, render_toml, show_config
+from flash_schema.show import render_json, render_toml, show_config
 from flash_schema.toml_text import toml_key, toml_value
 
 RELEASES = {d: dialect_release(d) for d in DIALECTS}
@@ -51,8 +52,9 @@ def _doc(content: str | bytes) -> Document:
 
 def _merged(dialect: str, case: OracleInput) -> dict[str, Any]:
     lists = load_schema(dialect).get("x-flash-set-lists") == "toml"
-    overlays = [(f"overlay-{i}.toml", _doc(o)) for i, o in enumerate(case.overlays)]
-    return merge(_doc(case.text), overlays, case.sets, toml_lists=lists).data
+    overlays = [(f"overlay-{i}.toml", _doc(o).data) for i, o in enumerate(case.overlays)]
+    merged, _ = merge_all(_doc(case.text).data, overlays, case.sets, toml_lists=lists)
+    return merged.data
 
 
 def _fields(spec: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:

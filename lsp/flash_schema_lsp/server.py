@@ -84,13 +84,10 @@ class FlashLanguageServer(LanguageServer):
     def release_for(self, doc: OpenDocument) -> Release:
         """The release a document is checked for: the `flashVersion` setting, else the server's
         `--flash-version`, else the pin near the file, the installed Flash or the newest."""
-        from flash_schema.releases import detect, resolve
+        from flash_schema.checker import choose_release
 
         chosen = self.settings.flash_version or self.default_flash_version
-        if chosen:
-            return resolve(chosen)
-        path = selection.uri_to_path(doc.uri)
-        return detect(path, installed=True) if path else resolve(None)
+        return choose_release(selection.uri_to_path(doc.uri), chosen or None)
 
     def roots(self) -> list[str]:
         """Workspace folder paths, for globs relative to a folder."""

@@ -22,13 +22,16 @@ def _train(instance: Any) -> Mapping[str, Any] | None:
 
 
 def grpo_length(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[FlashError]:
-    """``x-flash-grpo-length`` (0.2.43): the GRPO engine length must leave room for the completion."""
+    """``x-flash-grpo-length`` (0.2.43): the GRPO engine length must leave room for the completion.
+
+    The value holds `max_tokens`' defaults: ``{"completion": 320, "thinking": 1536}``.
+    """
     train = _train(instance)
-    if not value or train is None:
+    if not isinstance(value, Mapping) or train is None:
         return
     thinking = instance.get("thinking") is True
     max_length = train.get("max_length")
-    max_tokens = train.get("max_tokens", 1536 if thinking else 320)
+    max_tokens = train.get("max_tokens", value["thinking"] if thinking else value["completion"])
     if not all(_is_count(v) for v in (max_length, max_tokens)):
         return
     if max_length <= max_tokens:

@@ -8,6 +8,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from flash_schema import keywords as kw
 from flash_schema.schemagen.common import BuilderBase, Entry, fill, fill_all, join, text_or_falsy
 from flash_schema.schemagen.portable import ascii_case, lower_of
 
@@ -75,6 +76,9 @@ class BlocksMixin(BuilderBase):
         extra = (self.d.get("algorithm_rules") or {}).get(algorithm)
         if extra:
             then.update(copy.deepcopy(extra))
+        if then.get(kw.GRPO_LENGTH) is True:  # the completion it must leave room for: max_tokens' defaults
+            completion = self.tables["train"]["max_tokens"]
+            then[kw.GRPO_LENGTH] = {"completion": completion["default"], "thinking": completion["thinking_default"]}
         if algorithm in self.d.get("budget", []):
             completion = self.tables["train"].get("max_completion_tokens", {})
             then["x-flash-prompt-budget"] = {

@@ -152,6 +152,7 @@ def _apply_fixes(
     from flash_schema.checker import check_config
     from flash_schema.fixes import fix_config
     from flash_schema.secrets import redact
+    from flash_schema.spans import lines
 
     notes: list[str] = []
     errors: list[str] = []
@@ -164,8 +165,8 @@ def _apply_fixes(
         new_text = fixed.document.text
         if options.diff:
             diff = difflib.unified_diff(
-                result.document.text.splitlines(keepends=True),
-                new_text.splitlines(keepends=True),
+                lines(result.document.text),
+                lines(new_text),
                 f"{result.path}",
                 f"{result.path} (fixed)",
             )

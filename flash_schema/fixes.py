@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from flash_schema.diagnostics import Diagnostic, Edit, Fix, FixSpec, format_path
 from flash_schema.document import Document, Node, Path, Span
+from flash_schema.spans import lines as toml_lines
 from flash_schema.toml_text import toml_key, toml_value
 
 
@@ -164,7 +165,7 @@ def top_level_end(doc: Document) -> int:
         return len(doc.text)
     start = doc.text.rfind("\n", 0, first_table) + 1
     # keep the comments and blank lines that introduce the table with it
-    lines = doc.text[:start].splitlines(keepends=True)
+    lines = toml_lines(doc.text[:start])
     while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
         start -= len(lines.pop())
     return max(start, after_leading_comments(doc))
@@ -183,7 +184,7 @@ def _add(doc: Document, table: Path, text: str) -> tuple[Edit, ...]:
 def after_leading_comments(doc: Document) -> int:
     """The offset after the file's leading comments and blank lines (a `#:schema` stays on top)."""
     pos = 0
-    for line in doc.text.splitlines(keepends=True):
+    for line in toml_lines(doc.text):
         if line.strip() and not line.lstrip().startswith("#"):
             break
         pos += len(line)

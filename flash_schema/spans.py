@@ -9,7 +9,18 @@ from typing import Any, Literal, NamedTuple
 
 from flash_schema.toml_text import toml_key
 
-__all__ = ["Hit", "Node", "Path", "Span", "SyntaxProblem", "line_span", "line_starts", "value_at", "without_indices"]
+__all__ = [
+    "Hit",
+    "Node",
+    "Path",
+    "Span",
+    "SyntaxProblem",
+    "line_span",
+    "line_starts",
+    "lines",
+    "value_at",
+    "without_indices",
+]
 
 #: A key path into the parsed data: table and key names, and list indices.
 Path = tuple[str | int, ...]
@@ -86,6 +97,14 @@ def line_starts(text: str) -> list[int]:
     starts = [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
     starts.pop()
     return starts
+
+
+def lines(text: str) -> list[str]:
+    """TOML's lines, each with its newline: only ``\n`` ends one (``str.splitlines`` also breaks
+    at ``\v``, ``\f``, U+2028..., which TOML allows inside a comment or a string)."""
+    out = [line + "\n" for line in text.split("\n")]
+    out[-1] = out[-1][:-1]
+    return out if out[-1] else out[:-1]
 
 
 def line_span(text: str, starts: list[int], line: int) -> Span:

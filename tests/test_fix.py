@@ -120,3 +120,15 @@ def test_fix_refuses_standard_input(flag: str) -> None:
     result = CliRunner().invoke(main, ["check", flag, "-"], input="model = 1\n")
     assert result.exit_code == 2
     assert "--diff" in result.output
+
+
+def test_only_a_newline_ends_a_toml_line() -> None:
+    """A U+2028 or a form feed inside a comment does not end it (str.splitlines would): a key added at
+    the top goes after the whole comment, not into it."""
+    from flash_schema.fixes import after_leading_comments, top_level_end
+
+    text = "# note\u2028more\f still the comment\n[train]\nepochs = 1\n"
+    doc = Document.from_text(text)
+    end_of_comment = text.index("[train]")
+    assert after_leading_comments(doc) == end_of_comment
+    assert top_level_end(doc) == end_of_comment

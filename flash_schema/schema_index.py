@@ -95,6 +95,8 @@ class SchemaIndex:
         self.dialect = str(schema.get(kw.DIALECT, NEWEST))
         algorithm = schema.get("properties", {}).get("algorithm", {})
         self.algorithms: tuple[str, ...] = tuple(algorithm.get(kw.ENUM, ()))
+        #: What an unset `algorithm` runs (the key's `default`).
+        self.default_algorithm = str(algorithm.get("default") or (self.algorithms[:1] or ("",))[0])
         self.scoping = str(schema.get(kw.SCOPING, "ignored"))
         self.default_model = next((m.id for m in self.catalog if m.default), self.catalog[0].id if self.catalog else "")
         self._conditionals = tuple(self._parse_conditionals())

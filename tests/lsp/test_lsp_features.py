@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 from flash_schema_lsp.features import positions
-from flash_schema_lsp.features.actions import apply_edits, code_actions
+from flash_schema_lsp.features.actions import code_actions
 from flash_schema_lsp.features.completion import CompletionItem, complete
 from flash_schema_lsp.features.completion_context import context_at
 from flash_schema_lsp.features.diagnostics import for_editor
@@ -18,6 +18,7 @@ from flash_schema_lsp.features.symbols import document_symbols
 from flash_schema.checker import check_document
 from flash_schema.diagnostics import Severity
 from flash_schema.document import Document
+from flash_schema.fixes import apply as apply_edits
 from flash_schema.keydocs import key_markdown
 from flash_schema.schema_index import get_index
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flash_schema.diagnostics import Diagnostic, Edit
 from flash_schema.document import Document, Span
-from flash_schema.fixes import apply, resolve
+from flash_schema.fixes import resolve
 
 #: Fix titles of the "one obvious fix" kind: renaming a misspelled key or value.
 _PREFERRED_PREFIXES = ("Rename to ", "Change to ")
@@ -53,8 +53,3 @@ def code_actions(doc: Document, diags: Iterable[Diagnostic], span: Span | None =
         if action is not None:
             out.append(action)
     return out
-
-
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """``text`` with ``edits`` applied (non-overlapping; any order): for tests and previews."""
-    return apply(text, edits)

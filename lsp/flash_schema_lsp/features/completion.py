@@ -192,7 +192,7 @@ def _value_text(
     info: KeyInfo, index: SchemaIndex, algorithm: str | None, thinking: bool, *, snippets: bool
 ) -> tuple[str, bool]:
     """The ``value`` part of a ``key = value`` completion: (text, is a snippet)."""
-    default = info.default_for(algorithm or "sft", thinking=thinking)
+    default = info.default_for(algorithm or index.default_algorithm, thinking=thinking)
     choices = _choices(info, index)
     if choices and snippets:
         texts = [c if isinstance(c, str) else toml_literal(c) for c in choices]
@@ -284,7 +284,7 @@ def _values(doc: Document, index: SchemaIndex, ctx: Context) -> list[CompletionI
     if "boolean" in info.types:
         for value in (True, False):
             add(value, "boolean", None, None)
-    default = info.default_for(algorithm or "sft", thinking=thinking)
+    default = info.default_for(algorithm or index.default_algorithm, thinking=thinking)
     if default is not None:
         add(default, "value", f"default ({algorithm})" if info.defaults_by_algorithm and algorithm else "default", None)
     for example in info.examples:

@@ -84,17 +84,21 @@ class Detection(NamedTuple):
 
 def schema_directive(text: str) -> str | None:
     """The value of a ``#:schema`` directive among the first (comment or blank) lines."""
+    found = schema_directive_span(text)
+    return text[found[0] : found[1]] if found is not None else None
+
+
+def schema_directive_span(text: str) -> tuple[int, int] | None:
+    """Where the value of the ``#:schema`` directive is (start, end offsets), if there is one."""
     pos = 0
     for _ in range(_DIRECTIVE_LINES):
         end = text.find("\n", pos)
         line = text[pos : len(text) if end < 0 else end].rstrip("\r")
         m = _DIRECTIVE.match(line)
         if m is not None:
-            return m.group(1)
+            return pos + m.start(1), pos + m.end(1)
         stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            return None
-        if end < 0:
+        if (stripped and not stripped.startswith("#")) or end < 0:
             return None
         pos = end + 1
     return None

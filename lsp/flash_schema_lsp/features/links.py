@@ -14,12 +14,11 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
+from flash_schema.detect import schema_directive_span
 from flash_schema.document import Document, Span
 from flash_schema.keywords.identifiers import is_environment_id
 
 _MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+")
-_DIRECTIVE = re.compile(r"[ \t]*#:schema[ \t]+(\S+)")
-_DIRECTIVE_LINES = 20
 _DEFAULT_REF = "main"
 _DEFAULT_PATH = "environment.py"
 
@@ -82,25 +81,17 @@ def _value_link(doc: Document, path: tuple[str, ...], target: str | None, toolti
 
 
 def _schema_link(doc: Document, base: str | None) -> list[Link]:
-    pos = 0
-    for _ in range(_DIRECTIVE_LINES):
-        end = doc.text.find("\n", pos)
-        line = doc.text[pos : len(doc.text) if end < 0 else end].rstrip("\r")
-        found = _DIRECTIVE.match(line)
-        if found is not None:
-            value = found.group(1)
-            if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value):
-                target = value
-            elif base is not None and base.startswith("file:"):
-                target = urllib.parse.urljoin(base, urllib.parse.quote(value.replace("\\", "/")))
-            else:
-                return []
-            return [Link(Span(pos + found.start(1), pos + found.end(1)), target, "the schema this file names")]
-        stripped = line.strip()
-        if (stripped and not stripped.startswith("#")) or end < 0:
-            return []
-        pos = end + 1
-    return []
+    found = schema_directive_span(doc.text)
+    if found is None:
+        return []
+    value = doc.text[found[0] : found[1]]
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value):
+        target = value
+    elif base is not None and base.startswith("file:"):
+        target = urllib.parse.urljoin(base, urllib.parse.quote(value.replace("\\", "/")))
+    else:
+        return []
+    return [Link(Span(*found), target, "the schema this file names")]
 
 
 def document_links(doc: Document, base: str | None = None) -> list[Link]:

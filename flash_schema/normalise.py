@@ -125,13 +125,15 @@ def _teacher(value: Any, key: KeyContext) -> Any:
 
 
 def _gpu_class(value: Any, key: KeyContext) -> Any:
+    from flash_schema.keywords.identifiers import canonical_gpu
+
     table = key.schema.get(kw.GPU_CLASS)
     aliases: Mapping[str, str] = table.get("aliases", {}) if isinstance(table, Mapping) else {}
 
     def one(name: Any) -> Any:
         if not isinstance(name, str):
             return name
-        return aliases.get(name.strip().lower(), name) if name.strip() else ""
+        return (canonical_gpu(aliases, name) or name) if name.strip() else ""
 
     if isinstance(value, list):
         classes = _dedupe([one(v) for v in value], key)

@@ -168,6 +168,11 @@ def teacher(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]
         )
 
 
+def canonical_gpu(aliases: Mapping[str, str], name: str) -> str | None:
+    """The GPU class a name stands for through Flash's alias table (trimmed, any case), if any."""
+    return aliases.get(name.strip().lower())
+
+
 def gpu_class(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[FlashError]:
     """``x-flash-gpu-class``: `[gpu] type` names through Flash's alias table."""
     if not isinstance(value, Mapping):
@@ -179,7 +184,7 @@ def gpu_class(validator: Any, value: Any, instance: Any, schema: Mapping[str, An
     for i, name in enumerate(names):
         if not isinstance(name, str) or not name.strip():
             continue
-        canonical = aliases.get(name.strip().lower())
+        canonical = canonical_gpu(aliases, name)
         if canonical is not None and canonical not in known:
             yield FlashError(
                 "`{path}` = {value} is {canonical}, which is not an active validated GPU class; Flash manages "
@@ -202,7 +207,7 @@ def gpu_pairing(validator: Any, value: Any, instance: Any, schema: Mapping[str, 
     provider, exact = instance.get("provider"), instance.get("exact_type")
     if not (isinstance(provider, str) and provider.strip() and isinstance(exact, str) and exact.strip()):
         return
-    canonical = value.get("aliases", {}).get(exact.strip().lower())
+    canonical = canonical_gpu(value.get("aliases", {}), exact)
     offered = value.get("providers", {}).get(canonical)
     if canonical is None or offered is None:
         return  # an unknown class or provider has its own error
